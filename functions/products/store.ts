@@ -1,0 +1,234 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, domainTableName } from '../shared/db/client';
+import { collectionKey, entityKey } from '../shared/db/keys';
+import { listCollection } from '../shared/db/list-collection';
+import { versionedUpdate } from '../shared/db/versioned-update';
+import { ConflictError, NotFoundError } from '../shared/http/errors';
+import { newId } from '../shared/ids';
+import {
+  MAX_ON_HAND,
+  type Product,
+  type ProductCreate,
+  type ProductPatch,
+  type StockAdjustment,
+} from './schemas';
+
+/**
+ * Product access patterns. Each is one DynamoDB request.
+ *
+ * Stock lives on the product item as top-level numbers `onHand`, `reserved` and `available`
+ * (= onHand − reserved). `available` is stored, not derived, because condition expressions
+ * cannot do arithmetic: "may this decrease happen" must be a comparison with one attribute.
+ */
+const ENTITY = 'PRODUCT';
+const SKU_ENTITY = 'SKU';
+const COLLECTION = 'PRODUCTS';
+
+export const productKey = (tenantId: string, productId: string) => entityKey(tenantId, ENTITY, productId);
+
+/** Holds `{ productId }`; its existence is what makes a SKU taken within a tenant. */
+export const skuKey = (tenantId: string, sku: string) => entityKey(tenantId, SKU_ENTITY, sku);
+
+/** Builds the product from its item field by field: keys and internal attributes never leave the store. */
+function toProduct(item: Record<string, unknown>): Product {
+  return {
+    id: item.id,
+    sku: item.sku,
+    name: item.name,
+    ...(item.description === undefined ? {} : { description: item.description }),
+    category: item.category,
+    unitPrice: item.unitPrice,
+    active: item.active,
+    stock: { onHand: item.onHand, reserved: item.reserved, available: item.available },
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+    version: item.version,
+  } as Product;
+}
+
+/** Writes the product and claims its SKU in one transaction: both or neither. */
+export async function createProduct(tenantId: string, input: ProductCreate, now: string): Promise<Product> {
+  const { stock, ...catalogue } = input;
+  const id = newId();
+  const item = {
+    ...productKey(tenantId, id),
+    collectionPk: collectionKey(tenantId, COLLECTION),
+    collectionSk: id,
+    entity: ENTITY,
+    tenantId,
+    id,
+    ...catalogue,
+    onHand: stock.onHand,
+    reserved: 0,
+    available: stock.onHand,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: domainTableName(),
+              Item: item,
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: domainTableName(),
+              Item: { ...skuKey(tenantId, input.sku), entity: SKU_ENTITY, tenantId, productId: id },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    const skuReason =
+      error instanceof TransactionCanceledException ? error.CancellationReasons?.[1]?.Code : undefined;
+    if (skuReason === 'ConditionalCheckFailed') {
+      throw new ConflictError(
+        'sku-taken',
+        'The SKU is taken',
+        `A product with SKU '${input.sku}' already exists.`,
+        {
+          sku: input.sku,
+        },
+      );
+    }
+    if (skuReason === 'TransactionConflict') {
+      // Another request is writing the same SKU item right now, most likely creating the same SKU.
+      throw new ConflictError(
+        'sku-contended',
+        'The SKU is being written by another request',
+        `Another request is creating a product with SKU '${input.sku}'; retry shortly.`,
+        { sku: input.sku },
+      );
+    }
+    throw error;
+  }
+  return toProduct(item);
+}
+
+export async function getProduct(tenantId: string, productId: string): Promise<Product> {
+  const result = await documentClient.send(
+    new GetCommand({ TableName: domainTableName(), Key: productKey(tenantId, productId) }),
+  );
+  if (!result.Item) throw new NotFoundError('Product', productId);
+  return toProduct(result.Item);
+}
+
+/** The id of the tenant's product with this SKU, if any: order lines name products by SKU. */
+export async function productIdForSku(tenantId: string, sku: string): Promise<string | undefined> {
+  const result = await documentClient.send(
+    new GetCommand({
+      TableName: domainTableName(),
+      Key: skuKey(tenantId, sku),
+      ProjectionExpression: 'productId',
+    }),
+  );
+  return result.Item?.productId as string | undefined;
+}
+
+export async function listProducts(tenantId: string, limit: number, cursor: string | undefined) {
+  const page = await listCollection({
+    tableName: domainTableName(),
+    tenantId,
+    collection: COLLECTION,
+    limit,
+    cursor,
+  });
+  return { items: page.items.map(toProduct), nextCursor: page.nextCursor };
+}
+
+/** Catalogue fields only (the schema admits no `sku` and no stock), guarded by the version. */
+export async function updateProduct(
+  tenantId: string,
+  productId: string,
+  expectedVersion: number,
+  patch: ProductPatch,
+  now: string,
+): Promise<Product> {
+  const item = await versionedUpdate({
+    tableName: domainTableName(),
+    key: productKey(tenantId, productId),
+    resource: 'Product',
+    id: productId,
+    expectedVersion,
+    patch,
+    now,
+  });
+  return toProduct(item);
+}
+
+/**
+ * Moves stock in one conditional `UpdateItem`: the condition is checked and the sum applied
+ * atomically by DynamoDB, so concurrent adjustments neither lose updates nor oversell. A
+ * decrease needs `available ≥ −delta`, which keeps onHand ≥ reserved ≥ 0.
+ *
+ * Stock moves do not bump `version`: the version (ETag) guards the catalogue fields, and a
+ * price edit must not fail with 412 because units were picked in the meantime.
+ *
+ * The adjustment itself (delta, reason, note) is kept as `lastStockAdjustment`, so the item's
+ * change stream carries why each movement happened.
+ */
+export async function adjustStock(
+  tenantId: string,
+  productId: string,
+  adjustment: StockAdjustment,
+  now: string,
+): Promise<Product> {
+  const need = Math.max(0, -adjustment.delta);
+  const ceiling = MAX_ON_HAND - Math.max(0, adjustment.delta);
+  try {
+    const result = await documentClient.send(
+      new UpdateCommand({
+        TableName: domainTableName(),
+        Key: productKey(tenantId, productId),
+        UpdateExpression:
+          'SET #onHand = #onHand + :d, #available = #available + :d, #updatedAt = :now, #last = :last',
+        ConditionExpression: 'attribute_exists(pk) AND #available >= :need AND #onHand <= :ceiling',
+        ExpressionAttributeNames: {
+          '#onHand': 'onHand',
+          '#available': 'available',
+          '#updatedAt': 'updatedAt',
+          '#last': 'lastStockAdjustment',
+        },
+        ExpressionAttributeValues: {
+          ':d': adjustment.delta,
+          ':need': need,
+          ':ceiling': ceiling,
+          ':now': now,
+          ':last': { ...adjustment, at: now },
+        },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return toProduct(result.Attributes ?? {});
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) {
+      if (!error.Item) throw new NotFoundError('Product', productId);
+      const available = Number(error.Item.available?.N);
+      if (available < need) {
+        throw new ConflictError(
+          'insufficient-stock',
+          'Not enough stock available',
+          `Cannot remove ${need} units: only ${available} are available.`,
+          { available },
+        );
+      }
+      throw new ConflictError(
+        'stock-limit',
+        'Stock would exceed the limit',
+        `Stock on hand may not exceed ${MAX_ON_HAND} units.`,
+        { onHand: Number(error.Item.onHand?.N), limit: MAX_ON_HAND },
+      );
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The tables, declared once as plain data. The CDK stack builds `TableV2`s from this and the
+ * local twin issues `CreateTable` from it, so keys, indexes, stream and TTL cannot drift.
+ */
+export interface IndexDefinition {
+  name: string;
+  partitionKey: string;
+  sortKey: string;
+  /** What the index serves, for readers of the stack and the docs. */
+  serves: string;
+}
+
+export interface TableDefinition {
+  /** Logical id; the physical name is given to handlers in `envVar`. */
+  id: 'domain' | 'idempotency';
+  envVar: string;
+  partitionKey: string;
+  sortKey?: string;
+  indexes: IndexDefinition[];
+  timeToLiveAttribute?: string;
+  /** Change stream (NEW_AND_OLD_IMAGES): the outbox for events. */
+  stream: boolean;
+}
+
+export const domainTable: TableDefinition = {
+  id: 'domain',
+  envVar: 'DOMAIN_TABLE_NAME',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: [
+    {
+      name: 'byTenantCollection',
+      partitionKey: 'collectionPk',
+      sortKey: 'collectionSk',
+      serves: 'listing one kind of record of one tenant (customers, products) in id order',
+    },
+  ],
+  stream: true,
+};
+
+export const idempotencyTable: TableDefinition = {
+  id: 'idempotency',
+  envVar: 'IDEMPOTENCY_TABLE_NAME',
+  partitionKey: 'id',
+  indexes: [],
+  // Powertools' default expiry attribute: records vanish a day after the request.
+  timeToLiveAttribute: 'expiration',
+  stream: false,
+};
+
+export const tables = [domainTable, idempotencyTable] as const;

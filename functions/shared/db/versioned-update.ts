@@ -1,0 +1,56 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { NotFoundError, PreconditionFailedError } from '../http/errors';
+import { documentClient } from './client';
+
+/**
+ * Applies a JSON merge patch to one item in one `UpdateItem`, guarded by its version.
+ * On a failed condition DynamoDB returns the old item, which tells 404 (none) from 412 (stale)
+ * without a second request.
+ */
+export async function versionedUpdate(args: {
+  tableName: string;
+  key: { pk: string; sk: string };
+  resource: string;
+  id: string;
+  expectedVersion: number;
+  patch: Record<string, unknown>;
+  now: string;
+}): Promise<Record<string, unknown>> {
+  const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
+  const values: Record<string, unknown> = { ':expected': args.expectedVersion, ':one': 1, ':now': args.now };
+  const sets = ['#version = #version + :one', '#updatedAt = :now'];
+  const removes: string[] = [];
+  Object.entries(args.patch).forEach(([field, value], i) => {
+    if (value === undefined) return;
+    names[`#f${i}`] = field;
+    if (value === null) {
+      removes.push(`#f${i}`);
+    } else {
+      values[`:v${i}`] = value;
+      sets.push(`#f${i} = :v${i}`);
+    }
+  });
+  try {
+    const result = await documentClient.send(
+      new UpdateCommand({
+        TableName: args.tableName,
+        Key: args.key,
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return result.Attributes ?? {};
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) {
+      if (!error.Item) throw new NotFoundError(args.resource, args.id);
+      const current = error.Item.version?.N;
+      throw new PreconditionFailedError(Number(current));
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,55 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { HttpError } from './errors';
+
+/** RFC 9457 problem details. `type` URIs are stable identifiers, not links. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  [extension: string]: unknown;
+}
+
+export const PROBLEM_TYPE_PREFIX = 'urn:orderly:problem:';
+
+export function problemFromError(
+  error: unknown,
+  requestId?: string,
+): { problem: Problem; headers: Record<string, string> } {
+  if (error instanceof HttpError) {
+    return {
+      problem: {
+        type: PROBLEM_TYPE_PREFIX + error.type,
+        title: error.title,
+        status: error.statusCode,
+        detail: error.detail,
+        ...error.extensions,
+        ...(requestId ? { requestId } : {}),
+      },
+      headers: error.headers,
+    };
+  }
+  // Anything else is a bug or an outage: say nothing about internals, give the id to quote.
+  return {
+    problem: {
+      type: `${PROBLEM_TYPE_PREFIX}internal-error`,
+      title: 'Internal error',
+      status: 500,
+      detail: 'Something went wrong on our side. Quote the requestId if you contact support.',
+      ...(requestId ? { requestId } : {}),
+    },
+    headers: {},
+  };
+}
+
+export function problemResponse(
+  problem: Problem,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: problem.status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+    body: JSON.stringify(problem),
+  };
+}

@@ -1,0 +1,11 @@
+import { monotonicFactory } from 'ulid';
+import { z } from 'zod';
+
+const nextUlid = monotonicFactory();
+
+/** ULIDs sort by creation time, which lets an id double as a list's sort key. */
+export const newId = (): string => nextUlid();
+
+export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+export const Ulid = z.string().regex(ULID_PATTERN, 'must be a ULID (26 characters, Crockford base32)');

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { HttpFunction } from '../../functions/manifest';
+import { UnauthorizedError } from '../../functions/shared/http/errors';
+import { problemFromError } from '../../functions/shared/http/problem';
+import type { LambdaRuntime } from '../lambda-runtime';
+import type { TwinStats } from '../stats';
+import type { Verifier } from './dev-tokens';
+import { buildHttpApiEvent, type IncomingRequest } from './event';
+import { compileRoutes } from './routes';
+
+/** HTTP API's own payload limit. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+export interface GatewayOptions {
+  port: number;
+  host?: string;
+  functions: readonly HttpFunction[];
+  runtime: LambdaRuntime;
+  verify: Verifier;
+  stats?: TwinStats;
+  log?: (line: string) => void;
+}
+
+/**
+ * The local stand-in for API Gateway's HTTP API: routes from the manifest, the JWT check of
+ * its authorizer on every non-public route, payload format 2.0 events, and the same answers
+ * for what never reaches a handler (unknown route, oversized payload, failed function).
+ */
+export async function startGateway(
+  options: GatewayOptions,
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const router = compileRoutes(options.functions);
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      options.log?.(`gateway error: ${String(error)}`);
+      if (!res.headersSent)
+        send(res, 500, { 'content-type': 'application/json' }, '{"message":"Internal Server Error"}');
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const started = performance.now();
+    const requestId = randomUUID();
+    res.setHeader('apigw-requestid', requestId);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const body = await readBody(req);
+    if (body === 'too-large') {
+      return send(res, 413, { 'content-type': 'application/json' }, '{"message":"Request Entity Too Large"}');
+    }
+    const method = req.method ?? 'GET';
+    const match = router.match(method, url.pathname);
+    if (!match) return send(res, 404, { 'content-type': 'application/json' }, '{"message":"Not Found"}');
+
+    const headers = collectHeaders(req);
+    let claims: Record<string, unknown> | undefined;
+    if (!('public' in match.fn.operation.auth)) {
+      try {
+        claims = await options.verify(bearerToken(headers.authorization));
+      } catch (error) {
+        return sendProblem(
+          res,
+          error instanceof UnauthorizedError ? error : new UnauthorizedError(describeJwtFailure(error)),
+          requestId,
+        );
+      }
+    }
+
+    const request: IncomingRequest = {
+      method,
+      path: url.pathname,
+      rawQueryString: url.search.slice(1),
+      headers,
+      body,
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+    };
+    const event = buildHttpApiEvent(request, match, claims);
+    (event.requestContext as { requestId: string }).requestId = requestId;
+    options.stats?.invocation(match.fn.operation.operationId);
+
+    let result: unknown;
+    try {
+      result = await options.runtime.invoke(match.fn, event);
+    } catch (error) {
+      // A function that throws or times out: API Gateway answers for it, without details.
+      options.log?.(`${match.routeKey} failed: ${String(error)}`);
+      const timedOut = error instanceof Error && error.name === 'LambdaTimeoutError';
+      return send(
+        res,
+        timedOut ? 503 : 500,
+        { 'content-type': 'application/json' },
+        timedOut ? '{"message":"Service Unavailable"}' : '{"message":"Internal Server Error"}',
+      );
+    }
+    const response = toHttpResponse(result);
+    send(res, response.statusCode ?? 200, response.headers ?? {}, responseBody(response), response.cookies);
+    options.log?.(
+      `${method} ${url.pathname} → ${response.statusCode} ${(performance.now() - started).toFixed(1)} ms`,
+    );
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function bearerToken(header: string | undefined): string {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!match?.[1]) throw new UnauthorizedError('Send Authorization: Bearer <token>.');
+  return match[1];
+}
+
+function describeJwtFailure(error: unknown): string {
+  const code = (error as { code?: string }).code ?? '';
+  if (code === 'ERR_JWT_EXPIRED') return 'The token has expired.';
+  if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') return 'The token signature is not valid.';
+  if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') return 'The token was not issued for this API.';
+  return 'The token is malformed or not valid.';
+}
+
+function sendProblem(res: ServerResponse, error: unknown, requestId: string) {
+  const { problem, headers } = problemFromError(error, requestId);
+  send(
+    res,
+    problem.status,
+    { 'content-type': 'application/problem+json', ...headers },
+    JSON.stringify(problem),
+  );
+}
+
+/** Payload format 2.0: a result without `statusCode` is a 200 JSON body. */
+function toHttpResponse(result: unknown): APIGatewayProxyStructuredResultV2 {
+  if (result && typeof result === 'object' && 'statusCode' in result)
+    return result as APIGatewayProxyStructuredResultV2;
+  if (typeof result === 'string')
+    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: result };
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(result ?? null),
+  };
+}
+
+function responseBody(response: APIGatewayProxyStructuredResultV2): Buffer {
+  if (!response.body) return Buffer.alloc(0);
+  return response.isBase64Encoded ? Buffer.from(response.body, 'base64') : Buffer.from(response.body);
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string | number | boolean>,
+  body: string | Buffer,
+  cookies?: string[],
+) {
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, String(value));
+  if (cookies?.length) res.setHeader('set-cookie', cookies);
+  res.statusCode = status;
+  res.end(body);
+}
+
+function collectHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  headers['x-forwarded-proto'] ??= 'http';
+  return headers;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PAYLOAD_BYTES) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,91 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoAction, TableAccess } from '../functions/manifest';
+import { currentInvocation } from './lambda-runtime';
+
+/**
+ * Local IAM: every DynamoDB request a handler makes is checked against the table access its
+ * manifest entry declares, the same list the CDK stack turns into IAM grants. A handler that
+ * would get AccessDenied in AWS gets it here first. The same hook counts requests per function.
+ */
+export interface DynamoRequestLog {
+  record(functionName: string, command: string): void;
+}
+
+type TableId = keyof TableAccess;
+
+export function installLocalIam(
+  client: DynamoDBClient,
+  tableIds: Record<string, TableId>,
+  log: DynamoRequestLog,
+): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const invocation = currentInvocation.getStore();
+      if (invocation) {
+        const command = context.commandName ?? 'Unknown';
+        log.record(invocation.name, command);
+        for (const { table, action } of actionsOf(command, args.input as Record<string, unknown>)) {
+          const tableId = tableIds[table];
+          const allowed: readonly string[] | undefined = tableId ? invocation.fn.tables[tableId] : undefined;
+          if (!allowed?.includes(action)) {
+            const error = new Error(
+              `User: local/${invocation.name} is not authorized to perform: dynamodb:${action} on resource: table/${table} ` +
+                '(add it to the function’s tables in functions/manifest.ts)',
+            );
+            error.name = 'AccessDeniedException';
+            throw error;
+          }
+        }
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'orderlyLocalIam', override: true },
+  );
+}
+
+type Needed = { table: string; action: DynamoAction | 'Scan' | 'BatchWriteItem' | 'Other' };
+
+/** The IAM actions a DynamoDB API call needs, per table. */
+export function actionsOf(command: string, input: Record<string, unknown>): Needed[] {
+  const name = command.replace(/Command$/, '');
+  const table = input.TableName as string | undefined;
+  switch (name) {
+    case 'GetItem':
+    case 'PutItem':
+    case 'UpdateItem':
+    case 'DeleteItem':
+    case 'Query':
+    case 'Scan':
+      return [{ table: table ?? '', action: name }];
+    case 'BatchGetItem':
+      return Object.keys((input.RequestItems as object) ?? {}).map((t) => ({
+        table: t,
+        action: 'BatchGetItem',
+      }));
+    case 'BatchWriteItem':
+      return Object.keys((input.RequestItems as object) ?? {}).map((t) => ({
+        table: t,
+        action: 'BatchWriteItem',
+      }));
+    case 'TransactWriteItems':
+      return ((input.TransactItems as Record<string, { TableName: string }>[]) ?? []).map((item) => {
+        const [kind, body] = Object.entries(item)[0] ?? ['Other', { TableName: '' }];
+        const action = (
+          {
+            Put: 'PutItem',
+            Update: 'UpdateItem',
+            Delete: 'DeleteItem',
+            ConditionCheck: 'ConditionCheckItem',
+          } as const
+        )[kind as 'Put'];
+        return { table: body.TableName, action: action ?? 'Other' };
+      });
+    case 'TransactGetItems':
+      return ((input.TransactItems as { Get: { TableName: string } }[]) ?? []).map((item) => ({
+        table: item.Get.TableName,
+        action: 'GetItem',
+      }));
+    default:
+      return [{ table: table ?? '', action: 'Other' }];
+  }
+}

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { startTestTwin, tenantTokens } from '../support/twin';
+
+const twin = await startTestTwin();
+const { token } = await tenantTokens(twin, ['admin']);
+const api = twin.client(token);
+
+/** Every bad request must leave the tenant exactly as it was. */
+async function assertNothingWritten() {
+  const customers = await api.get('/v1/customers');
+  const products = await api.get('/v1/products');
+  assert.deepEqual(customers.body.items, []);
+  assert.deepEqual(products.body.items, []);
+}
+
+function assertProblem(res: { status: number; headers: Headers; body: any }, status: number, field?: string) {
+  assert.equal(res.status, status, JSON.stringify(res.body));
+  assert.equal(res.headers.get('content-type'), 'application/problem+json');
+  assert.ok(res.body.type.startsWith('urn:orderly:problem:'));
+  if (field)
+    assert.ok(
+      res.body.errors.some((e: { field: string }) => e.field === field),
+      JSON.stringify(res.body.errors),
+    );
+}
+
+describe('bad input over HTTP gets a 4xx problem naming the field and writes nothing', () => {
+  after(() => twin.stop());
+
+  it('malformed JSON', async () => {
+    const res = await api.raw('POST', '/v1/customers', {
+      rawBody: '{"name": "Ada",',
+      headers: { 'content-type': 'application/json' },
+    });
+    assertProblem(res, 400, 'body');
+    assert.equal(res.body.type, 'urn:orderly:problem:malformed-json');
+    await assertNothingWritten();
+  });
+
+  it('wrong types', async () => {
+    assertProblem(await api.post('/v1/customers', { name: 42 }), 400, 'body.name');
+    assertProblem(
+      await api.post('/v1/products', {
+        sku: 'A1',
+        name: 'x',
+        category: 'c',
+        unitPrice: { amountMinor: 9.99, currency: 'EUR' },
+      }),
+      400,
+      'body.unitPrice.amountMinor',
+    );
+    assertProblem(
+      await api.post('/v1/products', {
+        sku: 'A1',
+        name: 'x',
+        category: 'c',
+        unitPrice: { amountMinor: 999, currency: 'EURO' },
+      }),
+      400,
+      'body.unitPrice.currency',
+    );
+    await assertNothingWritten();
+  });
+
+  it('unknown fields', async () => {
+    assertProblem(
+      await api.post('/v1/customers', { name: 'Ada', tenantId: 'someone-else' }),
+      400,
+      'body.tenantId',
+    );
+    assertProblem(
+      await api.post('/v1/customers', {
+        name: 'Ada',
+        address: { line1: 'x', city: 'y', country: 'GB', planet: 'Mars' },
+      }),
+      400,
+      'body.address.planet',
+    );
+    await assertNothingWritten();
+  });
+
+  it('an oversized body', async () => {
+    const res = await api.post('/v1/customers', {
+      name: 'Ada',
+      tags: ['x'],
+      externalRef: 'y',
+      padding: 'z'.repeat(70_000),
+    });
+    assertProblem(res, 413, 'body');
+    await assertNothingWritten();
+  });
+
+  it('a body that is not JSON', async () => {
+    const res = await api.raw('POST', '/v1/customers', {
+      rawBody: 'name=Ada',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assertProblem(res, 415, 'header.content-type');
+    await assertNothingWritten();
+  });
+
+  it('bad ids, bad cursors and bad limits', async () => {
+    assertProblem(await api.get('/v1/customers/not-a-ulid'), 400, 'path.customerId');
+    assertProblem(await api.get('/v1/products/01ARZ3NDEKTSV4RRFFQ69G5FA'), 400, 'path.productId');
+    assertProblem(await api.get('/v1/customers?cursor=garbage'), 400, 'query.cursor');
+    assertProblem(await api.get('/v1/customers?limit=0'), 400, 'query.limit');
+    assertProblem(await api.get('/v1/customers?limit=1000'), 400, 'query.limit');
+    assertProblem(await api.get('/v1/customers?colour=red'), 400, 'query.colour');
+  });
+
+  it('a bad Idempotency-Key', async () => {
+    assertProblem(
+      await api.post('/v1/customers', { name: 'Ada' }, { 'idempotency-key': 'short' }),
+      400,
+      'header.idempotency-key',
+    );
+    await assertNothingWritten();
+  });
+});

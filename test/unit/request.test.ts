@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import type { HttpError } from '../../functions/shared/http/errors';
+import { defineOperation } from '../../functions/shared/http/operation';
+import { problemFromError } from '../../functions/shared/http/problem';
+import { parseRequest } from '../../functions/shared/http/request';
+
+const op = defineOperation({
+  operationId: 'test',
+  method: 'PATCH',
+  path: '/v1/things/{id}',
+  summary: 'test',
+  tag: 'test',
+  auth: { roles: ['admin'] },
+  params: z.strictObject({ id: z.string() }),
+  body: z.strictObject({ name: z.string() }),
+  requiresIfMatch: true,
+  maxBodyBytes: 100,
+  responses: {},
+});
+
+const event = (headers: Record<string, string>, body?: string) =>
+  ({
+    headers,
+    body,
+    pathParameters: { id: '1' },
+    isBase64Encoded: false,
+  }) as unknown as APIGatewayProxyEventV2;
+
+const statusOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    return (error as HttpError).statusCode;
+  }
+  return 200;
+};
+
+describe('parseRequest', () => {
+  const json = { 'content-type': 'application/json', 'if-match': '"3"' };
+
+  it('reads If-Match as a version in its usual spellings', () => {
+    for (const ifMatch of ['"3"', 'W/"3"', '3', ' "3" ']) {
+      assert.equal(parseRequest(op, event({ ...json, 'if-match': ifMatch }, '{"name":"x"}')).ifMatch, 3);
+    }
+    assert.equal(
+      statusOf(() => parseRequest(op, event({ ...json, 'if-match': '*' }, '{"name":"x"}'))),
+      400,
+    );
+    assert.equal(
+      statusOf(() => parseRequest(op, event({ 'content-type': 'application/json' }, '{"name":"x"}'))),
+      428,
+    );
+  });
+
+  it('accepts JSON media types with parameters and +json suffixes, refuses others', () => {
+    assert.equal(
+      statusOf(() =>
+        parseRequest(
+          op,
+          event({ ...json, 'content-type': 'application/json; charset=utf-8' }, '{"name":"x"}'),
+        ),
+      ),
+      200,
+    );
+    assert.equal(
+      statusOf(() =>
+        parseRequest(op, event({ ...json, 'content-type': 'application/merge-patch+json' }, '{"name":"x"}')),
+      ),
+      200,
+    );
+    assert.equal(
+      statusOf(() => parseRequest(op, event({ ...json, 'content-type': 'text/plain' }, '{"name":"x"}'))),
+      415,
+    );
+    assert.equal(
+      statusOf(() =>
+        parseRequest(op, event({ ...json, 'content-type': 'application/jsonp' }, '{"name":"x"}')),
+      ),
+      415,
+    );
+  });
+
+  it('measures the body limit in bytes, not characters', () => {
+    assert.equal(
+      statusOf(() => parseRequest(op, event(json, JSON.stringify({ name: 'é'.repeat(45) })))),
+      413,
+    );
+    assert.equal(
+      statusOf(() => parseRequest(op, event(json, JSON.stringify({ name: 'e'.repeat(45) })))),
+      200,
+    );
+  });
+
+  it('refuses an empty body where one is required', () => {
+    assert.equal(
+      statusOf(() => parseRequest(op, event(json, ''))),
+      400,
+    );
+  });
+});
+
+describe('problemFromError', () => {
+  it('never shows the internals of an unexpected error', () => {
+    const { problem } = problemFromError(
+      new Error('ResourceNotFoundException: table orderly-domain at 10.0.0.1'),
+      'req-1',
+    );
+    assert.equal(problem.status, 500);
+    assert.equal(problem.type, 'urn:orderly:problem:internal-error');
+    assert.doesNotMatch(JSON.stringify(problem), /orderly-domain|10\.0\.0\.1|ResourceNotFound/);
+    assert.equal(problem.requestId, 'req-1');
+  });
+});

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { httpFunctions } from '../../functions/manifest';
+import { compileRoutes } from '../../local/gateway/routes';
+
+const router = compileRoutes(httpFunctions);
+
+describe('local route matching', () => {
+  it('matches parameters and prefers literal segments', () => {
+    const match = router.match('GET', '/v1/customers/01ARZ3NDEKTSV4RRFFQ69G5FAV');
+    assert.equal(match?.routeKey, 'GET /v1/customers/{customerId}');
+    assert.deepEqual(match?.pathParameters, { customerId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' });
+    assert.equal(router.match('GET', '/v1/customers')?.routeKey, 'GET /v1/customers');
+    assert.equal(
+      router.match('POST', '/v1/products/P1/stock-adjustments')?.routeKey,
+      'POST /v1/products/{productId}/stock-adjustments',
+    );
+  });
+
+  it('gives greedy parameters the rest of the path, and matches no other method', () => {
+    assert.deepEqual(router.match('GET', '/docs/swagger-ui.css')?.pathParameters, { file: 'swagger-ui.css' });
+    assert.equal(router.match('GET', '/docs')?.routeKey, 'GET /docs');
+    assert.equal(router.match('DELETE', '/v1/customers'), undefined);
+    assert.equal(router.match('GET', '/v1/customers/a/b'), undefined);
+  });
+
+  it('has no two manifest entries on one route', () => {
+    const keys = httpFunctions.map((fn) => `${fn.operation.method} ${fn.operation.path}`);
+    assert.equal(new Set(keys).size, keys.length);
+    const ids = httpFunctions.map((fn) => fn.operation.operationId);
+    assert.equal(new Set(ids).size, ids.length);
+  });
+});
