@@ -29,8 +29,13 @@ export interface HttpFunction {
   entry: string;
   operation: Operation;
   tables: TableAccess;
-  memoryMb?: number;
-  timeoutSeconds?: number;
+  /**
+   * 1 GB by default: Lambda gives CPU in proportion to memory, and a cold start (loading the
+   * bundle, creating SDK clients, building schemas) is CPU-bound and seen by users.
+   */
+  memoryMb: number;
+  /** 10 s by default: bounded DynamoDB work plus SDK retries. The twin cuts invocations off at the same moment. */
+  timeoutSeconds: number;
 }
 
 export type FunctionSpec = HttpFunction;
@@ -38,11 +43,18 @@ export type FunctionSpec = HttpFunction;
 /** Powertools' idempotency persistence reads, writes and clears its records. */
 const IDEMPOTENT: readonly DynamoAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
 
-const http = (entry: string, operation: Operation, tables: TableAccess = {}): HttpFunction => ({
+const http = (
+  entry: string,
+  operation: Operation,
+  tables: TableAccess = {},
+  sizing: { memoryMb?: number; timeoutSeconds?: number } = {},
+): HttpFunction => ({
   kind: 'http',
   entry,
   operation,
   tables,
+  memoryMb: sizing.memoryMb ?? 1024,
+  timeoutSeconds: sizing.timeoutSeconds ?? 10,
 });
 
 export const functions: readonly FunctionSpec[] = [

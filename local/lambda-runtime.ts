@@ -14,8 +14,6 @@ export const currentInvocation = new AsyncLocalStorage<Invocation>();
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
-const DEFAULT_TIMEOUT_SECONDS = 10;
-
 /**
  * Runs manifest handlers in this process the way Lambda would: the module is loaded once
  * (cold start) and reused, each call gets a context with a deadline, and a call that outlives
@@ -40,14 +38,14 @@ export function createLambdaRuntime(rootDir: string) {
     async invoke(fn: FunctionSpec, event: unknown): Promise<unknown> {
       const handler = await load(fn.entry);
       const name = functionName(fn);
-      const timeoutMs = (fn.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+      const timeoutMs = fn.timeoutSeconds * 1000;
       const deadline = Date.now() + timeoutMs;
       const context: Context = {
         callbackWaitsForEmptyEventLoop: false,
         functionName: name,
         functionVersion: '$LATEST',
         invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
-        memoryLimitInMB: String(fn.memoryMb ?? 1024),
+        memoryLimitInMB: String(fn.memoryMb),
         awsRequestId: randomUUID(),
         logGroupName: `/aws/lambda/${name}`,
         logStreamName: 'local',

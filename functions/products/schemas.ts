@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Ulid } from '../shared/ids';
 import { Money } from '../shared/money';
 import { pageOf, Timestamps } from '../shared/schemas';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** ISO 4217 codes this runtime knows (Node ships the full ICU data). */
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));

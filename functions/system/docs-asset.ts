@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotFoundError } from '../shared/http/errors';
-import { publicHandler } from '../shared/http/handler';
+import { publicHandler } from '../shared/http/public-handler';
 import { docsAsset } from './operations';
 
 const INIT_SCRIPT = `window.ui = SwaggerUIBundle({

@@ -1,4 +1,4 @@
-import { publicHandler } from '../shared/http/handler';
+import { publicHandler } from '../shared/http/public-handler';
 import { docsPage } from './operations';
 
 /** Swagger UI from our own origin: works offline and under a strict CSP (no inline script). */

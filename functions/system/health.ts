@@ -1,4 +1,4 @@
-import { publicHandler } from '../shared/http/handler';
+import { publicHandler } from '../shared/http/public-handler';
 import { toApiGatewayResult } from '../shared/http/response';
 import { health } from './operations';
 

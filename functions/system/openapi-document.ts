@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpFunctions } from '../manifest';
 import type { Operation } from '../shared/http/operation';
 

@@ -1,4 +1,4 @@
-import { publicHandler } from '../shared/http/handler';
+import { publicHandler } from '../shared/http/public-handler';
 import { buildOpenApiDocument } from './openapi-document';
 import { openApiDocument } from './operations';
 

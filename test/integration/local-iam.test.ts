@@ -20,6 +20,8 @@ const spec = (grants: FunctionSpec['tables']): FunctionSpec => ({
   entry: 'test/fixtures/writes-without-grant.ts',
   operation: { ...health, operationId: 'writesWithoutGrant' },
   tables: grants,
+  memoryMb: 1024,
+  timeoutSeconds: 10,
 });
 
 describe('local IAM enforces the manifest’s table access', () => {

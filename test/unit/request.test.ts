@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HttpError } from '../../functions/shared/http/errors';
 import { defineOperation } from '../../functions/shared/http/operation';
 import { problemFromError } from '../../functions/shared/http/problem';

@@ -32,7 +32,8 @@ export function httpHandler<Op extends Operation>(
   op: Op,
   run: (input: HttpInput<Op>) => Promise<JsonResponse>,
 ): HttpLambda {
-  if ('public' in op.auth) throw new Error(`${op.operationId} is public: use publicHandler`);
+  if ('public' in op.auth)
+    throw new Error(`${op.operationId} is public: use publicHandler (public-handler.ts)`);
   const stack = middy<Event, APIGatewayProxyStructuredResultV2>(async (event: Event) => {
     const parsed = event[PARSED] as ParsedRequest<Op>;
     const principal = event[PRINCIPAL] as Principal;
@@ -49,15 +50,4 @@ export function httpHandler<Op extends Operation>(
     });
   if (op.idempotent) stack.use(idempotency(op.operationId));
   return stack as unknown as HttpLambda;
-}
-
-/** Public routes (health, API description): no principal, no input, same logging and error shape. */
-export function publicHandler(
-  op: Operation,
-  run: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>,
-): HttpLambda {
-  if (!('public' in op.auth)) throw new Error(`${op.operationId} is not public: use httpHandler`);
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(run)
-    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId', resetKeys: true }))
-    .use(problemResponses(logger)) as unknown as HttpLambda;
 }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type FieldIssue, ValidationError } from './errors';
 
 /** Turns zod issues into field issues named the way a client reads its own request. */

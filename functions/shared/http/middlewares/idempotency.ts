@@ -1,9 +1,14 @@
-import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  IdempotencyValidationError,
+} from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import { TENANT_CLAIM } from '../../auth/claims';
 import { dynamodb, idempotencyTableName } from '../../db/client';
+import { IdempotencyInProgressError, IdempotencyKeyReusedError } from '../errors';
 
 const RECORD_TTL_SECONDS = 24 * 60 * 60;
 
@@ -38,6 +43,8 @@ export function idempotency(operationId: string): MiddlewareObj {
         return await middleware().before?.(request);
       } catch (error) {
         (request.internal as Record<string, unknown>)[FAILED_BEFORE] = true;
+        if (error instanceof IdempotencyValidationError) throw new IdempotencyKeyReusedError();
+        if (error instanceof IdempotencyAlreadyInProgressError) throw new IdempotencyInProgressError();
         throw error;
       }
     },

@@ -1,19 +1,8 @@
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyValidationError,
-} from '@aws-lambda-powertools/idempotency';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { HttpError, IdempotencyInProgressError, IdempotencyKeyReusedError } from '../errors';
+import { HttpError } from '../errors';
 import { problemFromError, problemResponse } from '../problem';
-
-/** Errors raised by libraries we use, translated to our own vocabulary. */
-function translate(error: unknown): unknown {
-  if (error instanceof IdempotencyValidationError) return new IdempotencyKeyReusedError();
-  if (error instanceof IdempotencyAlreadyInProgressError) return new IdempotencyInProgressError();
-  return error;
-}
 
 /**
  * The one place errors become responses: RFC 9457 problems for every failure, one access-log
@@ -28,7 +17,7 @@ export function problemResponses(
       logger.info('request', { routeKey: request.event.routeKey, status: request.response?.statusCode });
     },
     onError: (request) => {
-      const error = translate(request.error);
+      const error = request.error;
       const requestId = request.event.requestContext?.requestId;
       const { problem, headers } = problemFromError(error, requestId);
       if (error instanceof HttpError) {

@@ -1,0 +1,63 @@
+import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { ROLES } from '../functions/shared/auth/roles';
+import { Auth, TENANT_ATTRIBUTE } from './auth';
+import { LambdaFunctions } from './functions';
+import { Api } from './http-api';
+import { Tables } from './tables';
+
+/**
+ * Orderly in AWS, built from the manifest (`functions/manifest.ts`) and the table definitions
+ * (`functions/shared/db/tables.ts`): the same data the local twin runs from.
+ */
+export class OrderlyStack extends Stack {
+  readonly tables: Tables;
+  readonly auth: Auth;
+  readonly functions: LambdaFunctions;
+  readonly api: Api;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.tables = new Tables(this, 'Tables');
+    this.auth = new Auth(this, 'Auth');
+    this.functions = new LambdaFunctions(this, 'Functions', { tables: this.tables });
+    this.api = new Api(this, 'Api', {
+      functions: this.functions.byName,
+      userPool: this.auth.userPool,
+      client: this.auth.client,
+    });
+
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    output('ApiUrl', this.api.url, 'Base URL of the HTTP API (try GET <url>health, docs at <url>docs)');
+    output('UserPoolId', this.auth.userPool.userPoolId, 'Cognito user pool of the people who call the API');
+    output(
+      'UserPoolClientId',
+      this.auth.client.userPoolClientId,
+      'App client whose ID tokens the API accepts',
+    );
+    output('IssuerUrl', this.auth.issuerUrl, 'The iss of accepted tokens (JWT authorizer issuer)');
+    for (const definition of this.tables.definitions) {
+      output(
+        `${definition.id[0]?.toUpperCase()}${definition.id.slice(1)}TableName`,
+        this.tables.byId[definition.id].tableName,
+        `DynamoDB ${definition.id} table (handlers read it from ${definition.envVar})`,
+      );
+    }
+    output(
+      'CreateUserExample',
+      Fn.join('', [
+        'aws cognito-idp admin-create-user --user-pool-id ',
+        this.auth.userPool.userPoolId,
+        ' --username someone@example.com --user-attributes Name=email,Value=someone@example.com',
+        ` Name=email_verified,Value=true Name=custom:${TENANT_ATTRIBUTE},Value=acme`,
+        ' && aws cognito-idp admin-add-user-to-group --user-pool-id ',
+        this.auth.userPool.userPoolId,
+        ' --username someone@example.com --group-name sales',
+      ]),
+      `Creates a user in tenant "acme" with role "sales" (groups: ${ROLES.join(', ')}). The tenant cannot be ` +
+        'changed later. Cognito mails a temporary password; the first sign-in sets a new one and an ' +
+        'authenticator app (MFA is required). Send the ID token as "Authorization: Bearer <token>".',
+    );
+  }
+}

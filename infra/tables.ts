@@ -1,0 +1,63 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AttributeType,
+  Billing,
+  StreamViewType,
+  TableEncryptionV2,
+  type TablePropsV2,
+  TableV2,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { type TableDefinition, tables } from '../functions/shared/db/tables';
+
+export type TableId = TableDefinition['id'];
+
+const key = (name: string) => ({ name, type: AttributeType.STRING });
+
+/**
+ * The DynamoDB tables, built from their plain-data definitions (the same ones the local twin
+ * creates): keys, indexes, stream and TTL come from there; durability settings from here.
+ *
+ * Encryption: the AWS-managed key (`aws/dynamodb`), not a customer-managed one. Data is
+ * encrypted with KMS and every use of the key is visible in CloudTrail, while there is no
+ * key policy to maintain, no kms:Decrypt to grant each function next to its DynamoDB actions,
+ * and no monthly key cost. A customer-managed key becomes worth it when a tenant asks to
+ * revoke access by disabling a key or for cross-account access; then it is one line here.
+ */
+export class Tables extends Construct {
+  readonly byId: Readonly<Record<TableId, TableV2>>;
+  readonly definitions: readonly TableDefinition[] = tables;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const built = {} as Record<TableId, TableV2>;
+    for (const definition of tables) {
+      built[definition.id] = new TableV2(this, pascal(definition.id), propsOf(definition));
+    }
+    this.byId = built;
+  }
+}
+
+function propsOf(definition: TableDefinition): TablePropsV2 {
+  const isDomain = definition.id === 'domain';
+  return {
+    partitionKey: key(definition.partitionKey),
+    ...(definition.sortKey ? { sortKey: key(definition.sortKey) } : {}),
+    globalSecondaryIndexes: definition.indexes.map((index) => ({
+      indexName: index.name,
+      partitionKey: key(index.partitionKey),
+      sortKey: key(index.sortKey),
+    })),
+    ...(definition.timeToLiveAttribute ? { timeToLiveAttribute: definition.timeToLiveAttribute } : {}),
+    ...(definition.stream ? { dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES } : {}),
+    billing: Billing.onDemand(),
+    encryption: TableEncryptionV2.awsManagedKey(),
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    // The domain table is the system of record: it survives a stack deletion and refuses a
+    // DeleteTable. Idempotency records live a day; losing them only re-opens that window.
+    deletionProtection: isDomain,
+    removalPolicy: isDomain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+  };
+}
+
+const pascal = (id: string) => `${id[0]?.toUpperCase()}${id.slice(1)}Table`;
