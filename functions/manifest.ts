@@ -3,9 +3,12 @@
  * functions, routes and IAM grants from it; the local twin mounts the same handlers from it
  * and enforces the same table access. Nothing here imports AWS or CDK code.
  */
+import * as approvals from './approvals/operations';
 import * as customers from './customers/operations';
+import * as orders from './orders/operations';
 import * as products from './products/operations';
 import type { Operation } from './shared/http/operation';
+import type { StateMachineId } from './shared/workflow/port';
 import * as system from './system/operations';
 
 /** DynamoDB actions a function may use on a table; IAM grants exactly these, the twin enforces them. */
@@ -23,12 +26,25 @@ export interface TableAccess {
   idempotency?: readonly DynamoAction[];
 }
 
-export interface HttpFunction {
-  kind: 'http';
+/** Step Functions actions a function may call, per state machine; IAM grants exactly these. */
+export type WorkflowAction = 'StartExecution' | 'SendTaskSuccess' | 'SendTaskFailure';
+export type WorkflowAccess = Partial<Record<StateMachineId, readonly WorkflowAction[]>>;
+
+export interface StateMachineSpec {
+  id: StateMachineId;
+  /** The ASL file, relative to the repository root; `${Name}` placeholders are task function ARNs. */
+  definitionFile: string;
+}
+
+export const stateMachines: readonly StateMachineSpec[] = [
+  { id: 'orderLifecycle', definitionFile: 'statemachines/order-lifecycle.asl.json' },
+];
+
+interface FunctionBase {
   /** Source file exporting `handler`, relative to the repository root. */
   entry: string;
-  operation: Operation;
   tables: TableAccess;
+  workflow?: WorkflowAccess;
   /**
    * 1 GB by default: Lambda gives CPU in proportion to memory, and a cold start (loading the
    * bundle, creating SDK clients, building schemas) is CPU-bound and seen by users.
@@ -38,23 +54,52 @@ export interface HttpFunction {
   timeoutSeconds: number;
 }
 
-export type FunctionSpec = HttpFunction;
+/** A task of a state machine: invoked by Step Functions (or the twin's runner), never over HTTP. */
+export interface TaskFunction extends FunctionBase {
+  kind: 'task';
+  name: string;
+  stateMachine: StateMachineId;
+  /** The `${…}` placeholder of this function's ARN in the definition. */
+  definitionSubstitution: string;
+}
+
+export interface HttpFunction extends FunctionBase {
+  kind: 'http';
+  operation: Operation;
+}
+
+export type FunctionSpec = HttpFunction | TaskFunction;
 
 /** Powertools' idempotency persistence reads, writes and clears its records. */
 const IDEMPOTENT: readonly DynamoAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
 
-const http = (
-  entry: string,
-  operation: Operation,
-  tables: TableAccess = {},
-  sizing: { memoryMb?: number; timeoutSeconds?: number } = {},
-): HttpFunction => ({
+interface Extras {
+  workflow?: WorkflowAccess;
+  memoryMb?: number;
+  timeoutSeconds?: number;
+}
+
+const http = (entry: string, operation: Operation, tables: TableAccess = {}, extras: Extras = {}): HttpFunction => ({
   kind: 'http',
   entry,
   operation,
   tables,
-  memoryMb: sizing.memoryMb ?? 1024,
-  timeoutSeconds: sizing.timeoutSeconds ?? 10,
+  ...(extras.workflow ? { workflow: extras.workflow } : {}),
+  memoryMb: extras.memoryMb ?? 1024,
+  timeoutSeconds: extras.timeoutSeconds ?? 10,
+});
+
+/** A task of the order lifecycle; its ARN placeholder is derived from its name (advanceOrder → AdvanceOrderFunctionArn). */
+export const orderTask = (name: string, entry: string, tables: TableAccess, extras: Extras = {}): TaskFunction => ({
+  kind: 'task',
+  name,
+  entry,
+  stateMachine: 'orderLifecycle',
+  definitionSubstitution: `${name[0]?.toUpperCase()}${name.slice(1)}FunctionArn`,
+  tables,
+  ...(extras.workflow ? { workflow: extras.workflow } : {}),
+  memoryMb: extras.memoryMb ?? 1024,
+  timeoutSeconds: extras.timeoutSeconds ?? 30,
 });
 
 export const functions: readonly FunctionSpec[] = [
@@ -82,9 +127,16 @@ export const functions: readonly FunctionSpec[] = [
     domain: ['UpdateItem'],
     idempotency: IDEMPOTENT,
   }),
+
+  http('functions/approvals/get.ts', approvals.getApprovalRules, { domain: ['GetItem'] }),
+  http('functions/approvals/put.ts', approvals.putApprovalRules, { domain: ['PutItem'] }),
+  http('functions/approvals/simulate-handler.ts', approvals.simulateApprovalRules, {
+    domain: ['GetItem', 'Query'],
+  }),
 ];
 
 export const httpFunctions = functions.filter((fn): fn is HttpFunction => fn.kind === 'http');
+export const taskFunctions = functions.filter((fn): fn is TaskFunction => fn.kind === 'task');
 
 /** A stable logical name per function, used for CDK ids and for local IAM. */
-export const functionName = (fn: FunctionSpec) => fn.operation.operationId;
+export const functionName = (fn: FunctionSpec) => (fn.kind === 'http' ? fn.operation.operationId : fn.name);

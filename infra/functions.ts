@@ -101,7 +101,7 @@ export class LambdaFunctions extends Construct {
 
     return new NodejsFunction(scope, 'Function', {
       functionName: physicalName,
-      description: spec.operation.summary,
+      description: spec.kind === 'http' ? spec.operation.summary : `Order workflow task: ${spec.name}`,
       entry: join(REPO_ROOT, spec.entry),
       handler: 'handler',
       projectRoot: REPO_ROOT,
@@ -114,7 +114,7 @@ export class LambdaFunctions extends Construct {
       logGroup,
       environment,
       bundling: lambdaBundling(
-        spec.operation.operationId === docsAsset.operationId ? copySwaggerUi : undefined,
+        spec.kind === 'http' && spec.operation.operationId === docsAsset.operationId ? copySwaggerUi : undefined,
       ),
     });
   }

@@ -1,0 +1,46 @@
+import { defineRule, type Level, type RuleSet } from './rules';
+
+const DAY = 86_400;
+const approverThenAdmin = (): Level[] => [
+  { role: 'approver', slaSeconds: DAY },
+  { role: 'admin', slaSeconds: DAY },
+];
+
+/**
+ * The rules of a tenant that never saved its own (version 0). Thresholds are in major units of
+ * the order's currency. A fresh copy each call, so no caller can change the defaults of another.
+ */
+export function defaultRuleSet(): RuleSet {
+  return {
+    rules: [
+      defineRule(
+        'over-credit-limit',
+        'Over the credit limit',
+        { exceedsCreditLimit: true },
+        {
+          type: 'auto-reject',
+          reason: 'The order would take the customer’s open balance above their credit limit.',
+        },
+      ),
+      defineRule(
+        'large-order',
+        'Large order: from 10,000.00',
+        { orderTotalAtLeast: '10000.00' },
+        { type: 'require-approval', levels: approverThenAdmin() },
+      ),
+      defineRule(
+        'deep-discount',
+        'Deep discount: a line over 15% off',
+        { maxLineDiscountBpsAbove: 1500 },
+        { type: 'require-approval', levels: approverThenAdmin() },
+      ),
+      defineRule(
+        'medium-order',
+        'Medium order: from 1,000.00',
+        { orderTotalAtLeast: '1000.00' },
+        { type: 'require-approval', levels: [{ role: 'approver', slaSeconds: DAY }] },
+      ),
+      defineRule('default', 'Everything else', {}, { type: 'auto-approve' }),
+    ],
+  };
+}

@@ -1,0 +1,89 @@
+import { minorUnitDigits } from '../shared/money';
+import { toMinorUnitsCeil } from './decimal';
+import type { Conditions, Decision, Facts, Level, Observed, ResolvedLevel, Rule, RuleSet } from './rules';
+
+export { Decision, Facts } from './rules';
+
+/**
+ * Decides an order from its facts: the first rule whose conditions all hold wins. Pure: the same
+ * rules and facts always give the same decision, which is what lets a simulation re-run rules
+ * over stored facts. A valid rule set (see `validate.ts`) ends with an unconditional rule, so
+ * every order gets a decision.
+ */
+export function decide(ruleSet: RuleSet, facts: Facts): Decision {
+  for (const rule of ruleSet.rules) {
+    const observed = observe(rule.when, facts);
+    if (observed) return decisionOf(rule, observed);
+  }
+  throw new Error('No approval rule matched: a valid rule set ends with an unconditional rule');
+}
+
+/** Open balance plus this order above the limit; never when the customer has no limit. */
+export function exceedsCreditLimit(facts: Facts): boolean {
+  if (facts.creditLimitMinor === null) return false;
+  // BigInt: the sum of two safe integers may not be one.
+  return BigInt(facts.openBalanceMinor) + BigInt(facts.totalMinor) > BigInt(facts.creditLimitMinor);
+}
+
+/** Escalation defaults to the next level's role, and to admin after the last level. */
+export function resolveLevels(levels: readonly Level[]): ResolvedLevel[] {
+  return levels.map((level, i) => ({
+    role: level.role,
+    ...(level.approverUserId === undefined ? {} : { approverUserId: level.approverUserId }),
+    slaSeconds: level.slaSeconds,
+    escalateTo: level.escalateTo ?? levels[i + 1]?.role ?? 'admin',
+  }));
+}
+
+/**
+ * The facts the conditions looked at when all of them hold; undefined as soon as one does not.
+ * Conditions are checked in a fixed order, each recording what it read.
+ */
+function observe(when: Conditions, facts: Facts): Observed | undefined {
+  const observed: Observed = {};
+  if (when.orderTotalAtLeast !== undefined || when.orderTotalBelow !== undefined) {
+    observed.currency = facts.currency;
+    observed.totalMinor = facts.totalMinor;
+    const digits = minorUnitDigits(facts.currency);
+    const total = BigInt(facts.totalMinor);
+    if (when.orderTotalAtLeast !== undefined && total < toMinorUnitsCeil(when.orderTotalAtLeast, digits))
+      return undefined;
+    if (when.orderTotalBelow !== undefined && total >= toMinorUnitsCeil(when.orderTotalBelow, digits))
+      return undefined;
+  }
+  if (when.maxLineDiscountBpsAbove !== undefined) {
+    observed.maxLineDiscountBps = facts.maxLineDiscountBps;
+    if (!(facts.maxLineDiscountBps > when.maxLineDiscountBpsAbove)) return undefined;
+  }
+  if (when.exceedsCreditLimit !== undefined) {
+    const exceeds = exceedsCreditLimit(facts);
+    observed.creditLimitMinor = facts.creditLimitMinor;
+    observed.openBalanceMinor = facts.openBalanceMinor;
+    observed.totalMinor = facts.totalMinor;
+    observed.currency = facts.currency;
+    observed.exceedsCreditLimit = exceeds;
+    if (exceeds !== when.exceedsCreditLimit) return undefined;
+  }
+  if (when.newCustomer !== undefined) {
+    observed.newCustomer = facts.newCustomer;
+    if (facts.newCustomer !== when.newCustomer) return undefined;
+  }
+  if (when.categoriesAny !== undefined) {
+    observed.categories = [...facts.categories];
+    const wanted = new Set(when.categoriesAny);
+    if (!facts.categories.some((category) => wanted.has(category))) return undefined;
+  }
+  return observed;
+}
+
+function decisionOf(rule: Rule, observed: Observed): Decision {
+  const base = { ruleId: rule.id, ruleName: rule.name };
+  switch (rule.then.type) {
+    case 'auto-approve':
+      return { outcome: 'auto-approve', ...base, observed };
+    case 'auto-reject':
+      return { outcome: 'auto-reject', ...base, reason: rule.then.reason, observed };
+    case 'require-approval':
+      return { outcome: 'require-approval', ...base, levels: resolveLevels(rule.then.levels), observed };
+  }
+}

@@ -1,0 +1,186 @@
+import * as z from 'zod';
+import { ROLES, type Role } from '../shared/auth/roles';
+import { CurrencyCode } from '../shared/money';
+import { DECIMAL_PATTERN } from './decimal';
+
+/**
+ * Approval rules as data (DESIGN.md §2): an ordered list, evaluated top to bottom, the FIRST rule
+ * whose conditions all hold decides. These schemas check the shape (400 when wrong);
+ * `validate.ts` checks what a schema cannot see (422 naming the rule).
+ */
+
+/** Roles that never approve an order: a level may not wait on them nor escalate to them. */
+export const NON_APPROVING_ROLES: readonly Role[] = ['integration', 'analyst'];
+
+export const MAX_RULES = 50;
+export const MAX_LEVELS = 5;
+export const MIN_SLA_SECONDS = 60;
+export const MAX_SLA_SECONDS = 2_592_000;
+
+export const RoleName = z.enum(ROLES);
+
+export const RuleId = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,62}$/,
+    'must be 1 to 63 lower-case letters, digits or hyphens, starting with a letter or digit',
+  );
+
+export const DecimalString = z
+  .string()
+  .regex(
+    DECIMAL_PATTERN,
+    'must be an amount in major units of the order’s currency as a string, e.g. "1000.00" (at most 15 digits before and 6 after the point)',
+  );
+
+export const Conditions = z
+  .strictObject({
+    orderTotalAtLeast: DecimalString.describe(
+      'Order total ≥ this, in major units of the order’s currency; more decimals than the currency has round up',
+    ).optional(),
+    orderTotalBelow: DecimalString.describe(
+      'Order total < this, in major units of the order’s currency; more decimals than the currency has round up (exact for “below”)',
+    ).optional(),
+    maxLineDiscountBpsAbove: z
+      .number()
+      .int('must be an integer count of basis points')
+      .min(0)
+      .max(10_000)
+      .describe('Some line has a discount above this many basis points (1500 = 15%)')
+      .optional(),
+    exceedsCreditLimit: z
+      .boolean()
+      .describe(
+        'Whether open balance + order total is above the customer’s credit limit (never, without a limit)',
+      )
+      .optional(),
+    newCustomer: z.boolean().describe('Whether the customer has no earlier order').optional(),
+    categoriesAny: z
+      .array(z.string().trim().min(1).max(100))
+      .min(1)
+      .max(20)
+      .describe('Some line’s product category is one of these (exact, case-sensitive)')
+      .optional(),
+  })
+  .describe('Every condition given must hold; `{}` matches every order');
+export type Conditions = z.infer<typeof Conditions>;
+
+export const Level = z.strictObject({
+  role: RoleName.describe('Who may approve this level'),
+  approverUserId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(128)
+    .describe('A named approver (they must also have the role)')
+    .optional(),
+  slaSeconds: z
+    .number()
+    .int('must be a whole number of seconds')
+    .min(MIN_SLA_SECONDS)
+    .max(MAX_SLA_SECONDS)
+    .describe('How long the level may wait before it escalates'),
+  escalateTo: RoleName.describe(
+    'Who gets the level when its SLA runs out; default: the next level’s role, or admin for the last level',
+  ).optional(),
+});
+export type Level = z.infer<typeof Level>;
+
+export const Outcome = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('auto-approve') }),
+  z.strictObject({
+    type: z.literal('auto-reject'),
+    reason: z.string().trim().min(1).max(200).describe('Shown on the rejected order'),
+  }),
+  z.strictObject({
+    type: z.literal('require-approval'),
+    levels: z.array(Level).min(1).max(MAX_LEVELS).describe('Approved one after another, in this order'),
+  }),
+]);
+export type Outcome = z.infer<typeof Outcome>;
+
+export const Rule = z.strictObject({
+  id: RuleId,
+  name: z.string().trim().min(1).max(100),
+  when: Conditions,
+  // biome-ignore lint/suspicious/noThenProperty: the API's field; an outcome is never a function, so a rule is no thenable
+  then: Outcome,
+});
+export type Rule = z.infer<typeof Rule>;
+
+/**
+ * A rule from its parts. Code builds rules through this so that the `then` key (which linters
+ * rightly distrust on objects that might be awaited) is written in one place only.
+ */
+export function defineRule(id: string, name: string, when: Conditions, outcome: Outcome): Rule {
+  // biome-ignore lint/suspicious/noThenProperty: see `Rule`: `then` holds data, never a function
+  return { id, name, when, then: outcome };
+}
+
+export const RuleSet = z.strictObject({
+  rules: z
+    .array(Rule)
+    .min(1)
+    .max(MAX_RULES)
+    .describe('Evaluated in order; the first match decides; the last rule must have `when: {}`'),
+});
+export type RuleSet = z.infer<typeof RuleSet>;
+
+/*
+ * What the engine sees and what it decides. Orders store both; these schemas read them back, so
+ * they are plain (not strict) objects: a stored record with an extra attribute still reads.
+ */
+
+const minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** The facts of one order at decision time: everything any condition can look at. */
+export const Facts = z.object({
+  currency: CurrencyCode,
+  totalMinor: minor.describe('Order total in minor units of `currency`'),
+  maxLineDiscountBps: z.number().int().min(0).max(10_000).describe('Largest line discount; 0 without any'),
+  creditLimitMinor: minor.nullable().describe('The customer’s credit limit; null: no limit'),
+  openBalanceMinor: z
+    .number()
+    .int()
+    .min(-Number.MAX_SAFE_INTEGER)
+    .max(Number.MAX_SAFE_INTEGER)
+    .describe('What the customer owes on earlier orders, without this one'),
+  newCustomer: z.boolean(),
+  categories: z.array(z.string()).describe('The product categories of the order’s lines'),
+});
+export type Facts = z.infer<typeof Facts>;
+
+/** The facts the deciding rule's conditions looked at (and the credit verdict when it was asked). */
+export const Observed = z.object({
+  currency: CurrencyCode.optional(),
+  totalMinor: Facts.shape.totalMinor.optional(),
+  maxLineDiscountBps: Facts.shape.maxLineDiscountBps.optional(),
+  creditLimitMinor: Facts.shape.creditLimitMinor.optional(),
+  openBalanceMinor: Facts.shape.openBalanceMinor.optional(),
+  exceedsCreditLimit: z.boolean().optional(),
+  newCustomer: z.boolean().optional(),
+  categories: z.array(z.string()).optional(),
+});
+export type Observed = z.infer<typeof Observed>;
+
+/** A level as decided: the escalation target is always filled in. */
+export const ResolvedLevel = z.object({
+  role: RoleName,
+  approverUserId: z.string().optional(),
+  slaSeconds: z.number().int(),
+  escalateTo: RoleName,
+});
+export type ResolvedLevel = z.infer<typeof ResolvedLevel>;
+
+export const OUTCOMES = ['auto-approve', 'auto-reject', 'require-approval'] as const;
+export type OutcomeType = (typeof OUTCOMES)[number];
+
+export const Decision = z.object({
+  outcome: z.enum(OUTCOMES),
+  ruleId: z.string().describe('The rule that fired'),
+  ruleName: z.string(),
+  reason: z.string().optional().describe('Why the order was rejected (auto-reject only)'),
+  levels: z.array(ResolvedLevel).optional().describe('The approval levels required (require-approval only)'),
+  observed: Observed.describe('The values the rule saw'),
+});
+export type Decision = z.infer<typeof Decision>;

@@ -1,0 +1,78 @@
+import { compareDecimals } from './decimal';
+import { InvalidApprovalRulesError, type RuleIssue } from './errors';
+import { type Conditions, NON_APPROVING_ROLES, type RuleSet } from './rules';
+
+/** A rule with no condition matches every order. */
+export const isUnconditional = (when: Conditions): boolean =>
+  Object.values(when).every((value) => value === undefined);
+
+/**
+ * What the schema cannot check, as issues that name their rule (empty: the set is usable).
+ * `location` prefixes field paths the way the client wrote them (`body.rules.3.when…`).
+ */
+export function validateRuleSet(ruleSet: RuleSet, location = 'body'): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  const firstIndexOf = new Map<string, number>();
+  const lastIndex = ruleSet.rules.length - 1;
+
+  ruleSet.rules.forEach((rule, i) => {
+    const add = (path: (string | number)[], message: string) =>
+      issues.push({ field: [location, 'rules', i, ...path].join('.'), message, rule: rule.id });
+
+    const first = firstIndexOf.get(rule.id);
+    if (first === undefined) firstIndexOf.set(rule.id, i);
+    else add(['id'], `rule ${first} already has the id '${rule.id}'; rule ids must be unique`);
+
+    const { orderTotalAtLeast: from, orderTotalBelow: below } = rule.when;
+    if (from !== undefined && below !== undefined && compareDecimals(from, below) >= 0) {
+      add(
+        ['when', 'orderTotalBelow'],
+        `must be greater than orderTotalAtLeast (${from}): no order total is both ≥ ${from} and < ${below}`,
+      );
+    }
+
+    if (i < lastIndex && isUnconditional(rule.when)) {
+      add(
+        ['when'],
+        'has no conditions, so it matches every order and the rules after it are never reached; only the last rule may be unconditional',
+      );
+    }
+    if (i === lastIndex && !isUnconditional(rule.when)) {
+      add(
+        ['when'],
+        'the last rule must have no conditions (`"when": {}`) so that every order gets a decision',
+      );
+    }
+
+    if (rule.then.type === 'require-approval') {
+      const levelOf = new Map<string, number>();
+      rule.then.levels.forEach((level, k) => {
+        if (NON_APPROVING_ROLES.includes(level.role)) {
+          add(['then', 'levels', k, 'role'], `'${level.role}' never approves orders; use a role that does`);
+        }
+        if (level.escalateTo !== undefined && NON_APPROVING_ROLES.includes(level.escalateTo)) {
+          add(
+            ['then', 'levels', k, 'escalateTo'],
+            `'${level.escalateTo}' never approves orders; escalate to a role that does`,
+          );
+        }
+        if (level.approverUserId !== undefined) {
+          const earlier = levelOf.get(level.approverUserId);
+          if (earlier === undefined) levelOf.set(level.approverUserId, k);
+          else
+            add(
+              ['then', 'levels', k, 'approverUserId'],
+              `level ${earlier} names the same approver; one person cannot approve two levels of an order`,
+            );
+        }
+      });
+    }
+  });
+  return issues;
+}
+
+/** Throws the 422 problem when the set cannot be used. */
+export function assertValidRuleSet(ruleSet: RuleSet, location = 'body'): void {
+  const issues = validateRuleSet(ruleSet, location);
+  if (issues.length > 0) throw new InvalidApprovalRulesError(issues);
+}

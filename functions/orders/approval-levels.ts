@@ -1,0 +1,111 @@
+import type { Principal } from '../shared/auth/principal';
+import type { Role } from '../shared/auth/roles';
+import { ForbiddenError } from '../shared/http/errors';
+import { OrderStateConflictError } from './errors';
+import { inboxPartition } from './keys';
+import type { ApprovalLevel } from './schemas';
+
+/** A level as an approval rule requires it. */
+export interface RequiredLevel {
+  role: Role;
+  approverUserId?: string;
+  slaSeconds: number;
+  escalateTo: Role;
+}
+
+/** How many times one level may escalate before the order expires (first to its target, then to admin). */
+export const MAX_ESCALATIONS = 2;
+
+const plus = (now: Date, seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
+
+/** The levels of a decision: the first one pending from now, the others waiting their turn. */
+export function levelsFromRule(required: readonly RequiredLevel[], now: Date): ApprovalLevel[] {
+  return required.map((level, i) => ({
+    level: i + 1,
+    role: level.role,
+    ...(level.approverUserId ? { approverUserId: level.approverUserId } : {}),
+    slaSeconds: level.slaSeconds,
+    escalateTo: level.escalateTo,
+    escalations: [],
+    ...(i === 0
+      ? { status: 'pending' as const, requestedAt: now.toISOString(), dueAt: plus(now, level.slaSeconds) }
+      : { status: 'waiting' as const }),
+  }));
+}
+
+export const pendingLevel = (levels: readonly ApprovalLevel[] | undefined) => levels?.find((l) => l.status === 'pending');
+
+/** The sparse approval-inbox index entry of the pending level (none when nothing is pending). */
+export function inboxAttributes(tenantId: string, orderId: string, level: ApprovalLevel | undefined) {
+  if (!level?.requestedAt) return undefined;
+  return { inboxPk: inboxPartition(tenantId, level.role), inboxSk: `${level.requestedAt}#${orderId}` };
+}
+
+/** May this person decide this level? Separation of duties and the level's role or named approver. */
+export function assertMayDecide(
+  order: { createdBy: string; approval?: { levels: ApprovalLevel[] } },
+  level: ApprovalLevel,
+  who: Principal,
+): void {
+  if (order.createdBy === who.userId) throw new ForbiddenError('You created this order, so you cannot decide on it.');
+  const earlier = order.approval?.levels.find((l) => l.level !== level.level && l.decidedBy === who.userId);
+  if (earlier) throw new ForbiddenError(`You already decided level ${earlier.level}; another person must decide level ${level.level}.`);
+  if (level.approverUserId && level.approverUserId !== who.userId && !who.roles.includes('admin')) {
+    throw new ForbiddenError(`Level ${level.level} waits on a named approver.`);
+  }
+  if (!who.roles.includes(level.role) && !who.roles.includes('admin')) {
+    throw new ForbiddenError(`Level ${level.level} waits on the role '${level.role}'.`);
+  }
+}
+
+/**
+ * Records a decision on the pending level. Approving makes the next level pending (or none);
+ * rejecting ends the approval. Returns the new levels and the newly pending level, if any.
+ */
+export function decide(
+  levels: readonly ApprovalLevel[],
+  levelNo: number,
+  decision: 'approved' | 'rejected',
+  who: string,
+  comment: string | undefined,
+  now: Date,
+): { levels: ApprovalLevel[]; next: ApprovalLevel | undefined } {
+  const at = now.toISOString();
+  let next: ApprovalLevel | undefined;
+  const updated = levels.map((level): ApprovalLevel => {
+    if (level.level === levelNo) {
+      if (level.status !== 'pending') throw new OrderStateConflictError(`Level ${levelNo} is already decided.`, level.status);
+      return { ...level, status: decision, decidedBy: who, decidedAt: at, ...(comment ? { comment } : {}) };
+    }
+    if (decision === 'approved' && level.level === levelNo + 1) {
+      next = { ...level, status: 'pending', requestedAt: at, dueAt: plus(now, level.slaSeconds) };
+      return next;
+    }
+    return level;
+  });
+  return { levels: updated, next };
+}
+
+/**
+ * The pending level outlived its SLA: it moves to its escalation role (then to admin) with a
+ * fresh SLA. After MAX_ESCALATIONS the order expires. A level that is no longer pending, or not
+ * yet due, is left alone (the timeout raced a decision).
+ */
+export function escalate(
+  levels: readonly ApprovalLevel[],
+  now: Date,
+): { levels: ApprovalLevel[]; escalated?: ApprovalLevel; expired: boolean } {
+  const level = pendingLevel(levels);
+  if (!level?.dueAt || Date.parse(level.dueAt) > now.getTime()) return { levels: [...levels], expired: false };
+  if (level.escalations.length >= MAX_ESCALATIONS) return { levels: [...levels], expired: true };
+  const toRole: Role = level.escalations.length === 0 ? level.escalateTo : 'admin';
+  const escalated: ApprovalLevel = {
+    ...level,
+    role: toRole,
+    requestedAt: now.toISOString(),
+    dueAt: plus(now, level.slaSeconds),
+    escalations: [...level.escalations, { at: now.toISOString(), fromRole: level.role, toRole }],
+  };
+  delete escalated.approverUserId;
+  return { levels: levels.map((l) => (l.level === level.level ? escalated : l)), escalated, expired: false };
+}

@@ -1,0 +1,172 @@
+import { pick } from '../shared/http/common-responses';
+import { defineOperation } from '../shared/http/operation';
+import { ListQuery } from '../shared/schemas';
+import {
+  ApprovalsQuery,
+  ApproveBody,
+  CancelBody,
+  DeliveryBody,
+  Feedback,
+  FulfilmentFailureBody,
+  Order,
+  OrderCreate,
+  OrderIdParams,
+  OrderListQuery,
+  OrderPage,
+  PendingApprovalPage,
+  RejectBody,
+  ShipmentBody,
+  TimelinePage,
+} from './schemas';
+
+const tag = 'Orders';
+const readers = ['admin', 'sales', 'approver', 'fulfilment', 'analyst', 'integration'] as const;
+const orderResponse = { description: 'The order', schema: Order };
+const PROBLEM_409 = { 409: { description: 'The order is not in a state that allows this' } };
+
+export const createOrder = defineOperation({
+  operationId: 'createOrder',
+  method: 'POST',
+  path: '/v1/orders',
+  summary: 'Create an order: priced from the catalogue, then driven through approval, execution and closing',
+  tag,
+  auth: { roles: ['admin', 'sales', 'integration'] },
+  body: OrderCreate,
+  idempotent: true,
+  responses: {
+    201: { description: 'Accepted: the workflow has started', schema: Order },
+    ...pick(400, 401, 403, 413, 415, 422),
+  },
+});
+
+export const getOrder = defineOperation({
+  operationId: 'getOrder',
+  method: 'GET',
+  path: '/v1/orders/{orderId}',
+  summary: 'Get an order: lines, totals, status, approvals, reservations, shipments, evaluation, feedback',
+  tag,
+  auth: { roles: readers },
+  params: OrderIdParams,
+  responses: { 200: orderResponse, ...pick(400, 401, 403, 404) },
+});
+
+export const listOrders = defineOperation({
+  operationId: 'listOrders',
+  method: 'GET',
+  path: '/v1/orders',
+  summary: 'List orders, newest first, by status, customer and created-date range',
+  tag,
+  auth: { roles: readers },
+  query: OrderListQuery,
+  responses: { 200: { description: 'One page', schema: OrderPage }, ...pick(400, 401, 403) },
+});
+
+export const getOrderTimeline = defineOperation({
+  operationId: 'getOrderTimeline',
+  method: 'GET',
+  path: '/v1/orders/{orderId}/timeline',
+  summary: 'Every change of an order, in order, with time, actor and details',
+  tag,
+  auth: { roles: readers },
+  params: OrderIdParams,
+  query: ListQuery,
+  responses: { 200: { description: 'One page of events', schema: TimelinePage }, ...pick(400, 401, 403, 404) },
+});
+
+export const listApprovals = defineOperation({
+  operationId: 'listApprovals',
+  method: 'GET',
+  path: '/v1/approvals',
+  summary: 'Your approval inbox: levels waiting on one of your roles, oldest first',
+  tag: 'Approvals',
+  auth: { roles: ['admin', 'approver', 'sales', 'fulfilment'] },
+  query: ApprovalsQuery,
+  responses: { 200: { description: 'One page', schema: PendingApprovalPage }, ...pick(400, 401, 403) },
+});
+
+export const approveOrder = defineOperation({
+  operationId: 'approveOrder',
+  method: 'POST',
+  path: '/v1/orders/{orderId}/approve',
+  summary: 'Approve the level of an order that waits on you',
+  description:
+    'Separation of duties: the creator of an order cannot approve it, and nobody approves two levels of one order.',
+  tag: 'Approvals',
+  auth: { roles: ['admin', 'approver', 'sales', 'fulfilment'] },
+  params: OrderIdParams,
+  body: ApproveBody,
+  responses: { 200: orderResponse, ...pick(400, 401, 403, 404), ...PROBLEM_409 },
+});
+
+export const rejectOrder = defineOperation({
+  operationId: 'rejectOrder',
+  method: 'POST',
+  path: '/v1/orders/{orderId}/reject',
+  summary: 'Reject the order at the level that waits on you; rejection ends it',
+  tag: 'Approvals',
+  auth: { roles: ['admin', 'approver', 'sales', 'fulfilment'] },
+  params: OrderIdParams,
+  body: RejectBody,
+  responses: { 200: orderResponse, ...pick(400, 401, 403, 404), ...PROBLEM_409 },
+});
+
+export const recordShipment = defineOperation({
+  operationId: 'recordShipment',
+  method: 'POST',
+  path: '/v1/orders/{orderId}/shipments',
+  summary: 'The fulfilment partner reports the order shipped',
+  tag: 'Fulfilment',
+  auth: { roles: ['fulfilment', 'integration'] },
+  params: OrderIdParams,
+  body: ShipmentBody,
+  idempotent: true,
+  responses: { 201: orderResponse, ...pick(400, 401, 403, 404, 422), ...PROBLEM_409 },
+});
+
+export const recordDelivery = defineOperation({
+  operationId: 'recordDelivery',
+  method: 'POST',
+  path: '/v1/orders/{orderId}/delivery',
+  summary: 'The fulfilment partner reports the order delivered',
+  tag: 'Fulfilment',
+  auth: { roles: ['fulfilment', 'integration'] },
+  params: OrderIdParams,
+  body: DeliveryBody,
+  responses: { 200: orderResponse, ...pick(400, 401, 403, 404), ...PROBLEM_409 },
+});
+
+export const reportFulfilmentFailure = defineOperation({
+  operationId: 'reportFulfilmentFailure',
+  method: 'POST',
+  path: '/v1/orders/{orderId}/fulfilment-failure',
+  summary: 'The fulfilment partner cannot fulfil the order: stock is released and the order cancelled',
+  tag: 'Fulfilment',
+  auth: { roles: ['fulfilment', 'integration'] },
+  params: OrderIdParams,
+  body: FulfilmentFailureBody,
+  responses: { 202: { description: 'Accepted: compensation runs', schema: Order }, ...pick(400, 401, 403, 404), ...PROBLEM_409 },
+});
+
+export const cancelOrder = defineOperation({
+  operationId: 'cancelOrder',
+  method: 'POST',
+  path: '/v1/orders/{orderId}/cancel',
+  summary: 'Cancel an order that has not shipped yet',
+  tag,
+  auth: { roles: ['admin', 'sales'] },
+  params: OrderIdParams,
+  body: CancelBody,
+  responses: { 202: { description: 'Accepted: compensation runs', schema: Order }, ...pick(400, 401, 403, 404), ...PROBLEM_409 },
+});
+
+export const submitFeedback = defineOperation({
+  operationId: 'submitFeedback',
+  method: 'POST',
+  path: '/v1/orders/{orderId}/feedback',
+  summary: 'The customer’s rating and comment, after delivery',
+  tag,
+  auth: { roles: ['admin', 'sales', 'integration'] },
+  params: OrderIdParams,
+  body: Feedback,
+  responses: { 200: orderResponse, ...pick(400, 401, 403, 404), ...PROBLEM_409 },
+});

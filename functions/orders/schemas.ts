@@ -1,0 +1,194 @@
+import * as z from 'zod';
+import { ROLES } from '../shared/auth/roles';
+import { Ulid } from '../shared/ids';
+import { CurrencyCode, Money } from '../shared/money';
+import { ListQuery, pageOf } from '../shared/schemas';
+import { CANCELLATION_CODES, ORDER_STATUSES } from './status';
+
+export const MAX_LINES = 100;
+
+export const OrderStatusSchema = z.enum(ORDER_STATUSES);
+
+const Sku = z.string().regex(/^[A-Z0-9][A-Z0-9._-]{0,63}$/, 'must be a SKU: upper-case letters, digits, . _ -');
+
+export const OrderLineInput = z.strictObject({
+  sku: Sku,
+  quantity: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000),
+  discountBps: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .optional()
+    .describe('Discount in basis points: 1500 is 15%'),
+});
+
+export const OrderCreate = z.strictObject({
+  customerId: Ulid,
+  currency: CurrencyCode,
+  lines: z.array(OrderLineInput).min(1, 'an order needs at least one line').max(MAX_LINES),
+  promisedDeliveryDate: z.iso.date().optional().describe('YYYY-MM-DD, the date promised to the customer'),
+  needIds: z.array(Ulid).max(20).optional().describe('Customer needs this order answers'),
+});
+export type OrderCreate = z.infer<typeof OrderCreate>;
+
+export const OrderLine = z.strictObject({
+  lineNo: z.number().int(),
+  sku: z.string(),
+  productId: Ulid,
+  name: z.string(),
+  category: z.string(),
+  quantity: z.number().int(),
+  unitPriceMinor: z.number().int(),
+  discountBps: z.number().int(),
+  discountMinor: z.number().int(),
+  lineTotalMinor: z.number().int().describe('quantity × unit price − discount, in minor units'),
+});
+export type OrderLine = z.infer<typeof OrderLine>;
+
+export const Totals = z.strictObject({
+  subtotalMinor: z.number().int(),
+  discountMinor: z.number().int(),
+  totalMinor: z.number().int(),
+});
+export type Totals = z.infer<typeof Totals>;
+
+export const Actor = z.strictObject({
+  type: z.enum(['user', 'system', 'partner']),
+  id: z.string(),
+});
+export type Actor = z.infer<typeof Actor>;
+
+const Role = z.enum(ROLES);
+
+export const ApprovalLevel = z.strictObject({
+  level: z.number().int().min(1),
+  role: Role.describe('Who may decide now (changes when the level escalates)'),
+  approverUserId: z.string().optional(),
+  slaSeconds: z.number().int(),
+  escalateTo: Role,
+  status: z.enum(['waiting', 'pending', 'approved', 'rejected']),
+  requestedAt: z.iso.datetime().optional(),
+  dueAt: z.iso.datetime().optional(),
+  decidedBy: z.string().optional(),
+  decidedAt: z.iso.datetime().optional(),
+  comment: z.string().optional(),
+  escalations: z.array(z.strictObject({ at: z.iso.datetime(), fromRole: Role, toRole: Role })),
+});
+export type ApprovalLevel = z.infer<typeof ApprovalLevel>;
+
+export const Reservation = z.strictObject({ sku: z.string(), productId: Ulid, quantity: z.number().int() });
+export type Reservation = z.infer<typeof Reservation>;
+
+export const Shipment = z.strictObject({
+  carrier: z.string(),
+  trackingNumber: z.string(),
+  shippedAt: z.iso.datetime(),
+  reportedBy: z.string(),
+});
+
+export const Cancellation = z.strictObject({
+  code: z.enum(CANCELLATION_CODES),
+  reason: z.string(),
+  by: Actor,
+  at: z.iso.datetime(),
+});
+export type Cancellation = z.infer<typeof Cancellation>;
+
+export const Evaluation = z.strictObject({
+  stageSeconds: z.record(z.string(), z.number()).describe('Seconds spent in each status, in lifecycle order'),
+  cycleSeconds: z.number().describe('From submission to delivery'),
+  onTime: z.boolean().nullable().describe('Delivered on or before the promised date; null when none was promised'),
+  approvalSlaMet: z.boolean().nullable().describe('Every approval level decided within its SLA; null when none was needed'),
+  escalations: z.number().int(),
+  closedAt: z.iso.datetime(),
+});
+export type Evaluation = z.infer<typeof Evaluation>;
+
+export const Feedback = z.strictObject({
+  rating: z.number().int().min(1).max(5),
+  comment: z.string().trim().max(2000).optional(),
+});
+export type Feedback = z.infer<typeof Feedback>;
+
+export const Order = z.strictObject({
+  id: Ulid,
+  number: z.string().describe('Human order number per tenant, e.g. SO-2026-000123'),
+  customerId: Ulid,
+  currency: CurrencyCode,
+  lines: z.array(OrderLine),
+  totals: Totals,
+  total: Money,
+  promisedDeliveryDate: z.iso.date().optional(),
+  needIds: z.array(Ulid).optional(),
+  status: OrderStatusSchema,
+  statusChangedAt: z.iso.datetime(),
+  createdBy: z.string(),
+  approval: z
+    .strictObject({
+      decision: z.looseObject({ outcome: z.string(), ruleId: z.string() }).optional(),
+      levels: z.array(ApprovalLevel),
+    })
+    .optional(),
+  reservations: z.array(Reservation).optional(),
+  shipments: z.array(Shipment).optional(),
+  deliveredAt: z.iso.datetime().optional(),
+  cancellation: Cancellation.optional(),
+  rejection: z.strictObject({ by: z.string(), at: z.iso.datetime(), comment: z.string(), level: z.number() }).optional(),
+  evaluation: Evaluation.optional(),
+  feedback: Feedback.extend({ by: z.string(), at: z.iso.datetime() }).optional(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  version: z.number().int(),
+});
+export type Order = z.infer<typeof Order>;
+
+export const OrderPage = pageOf(Order);
+
+export const TimelineEvent = z.strictObject({
+  seq: z.number().int().describe('1, 2, 3… in the order the changes happened'),
+  type: z.string(),
+  status: OrderStatusSchema.describe('The order status after this event'),
+  at: z.iso.datetime(),
+  actor: Actor,
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type TimelineEvent = z.infer<typeof TimelineEvent>;
+
+export const TimelinePage = pageOf(TimelineEvent);
+
+export const OrderIdParams = z.strictObject({ orderId: Ulid });
+
+export const OrderListQuery = ListQuery.extend({
+  status: OrderStatusSchema.optional(),
+  customerId: Ulid.optional(),
+  createdFrom: z.iso.datetime().optional().describe('Inclusive, ISO 8601 UTC'),
+  createdTo: z.iso.datetime().optional().describe('Exclusive, ISO 8601 UTC'),
+});
+
+export const ApproveBody = z.strictObject({ comment: z.string().trim().max(2000).optional() });
+export const RejectBody = z.strictObject({ comment: z.string().trim().min(1, 'say why').max(2000) });
+export const ShipmentBody = z.strictObject({
+  carrier: z.string().trim().min(1).max(100),
+  trackingNumber: z.string().trim().min(1).max(100),
+});
+export const DeliveryBody = z.strictObject({
+  deliveredAt: z.iso.datetime().optional().describe('When the partner delivered; now when absent'),
+});
+export const FulfilmentFailureBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+export const CancelBody = z.strictObject({ reason: z.string().trim().min(1, 'say why').max(500) });
+
+export const PendingApproval = z.strictObject({
+  orderId: Ulid,
+  orderNumber: z.string(),
+  customerId: Ulid,
+  total: Money,
+  level: z.number().int(),
+  role: z.enum(ROLES),
+  approverUserId: z.string().optional(),
+  requestedAt: z.iso.datetime(),
+  dueAt: z.iso.datetime(),
+  ruleId: z.string().optional(),
+});
+export const PendingApprovalPage = pageOf(PendingApproval);
+export const ApprovalsQuery = ListQuery.extend({ status: z.literal('pending').default('pending') });

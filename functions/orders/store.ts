@@ -1,0 +1,381 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { documentClient, domainTableName } from '../shared/db/client';
+import { decodeCursor, encodeCursor } from '../shared/db/cursor';
+import { NotFoundError } from '../shared/http/errors';
+import { OrderChangedError } from './errors';
+import {
+  counterKey,
+  customerPartition,
+  eventKey,
+  ORDER_ENTITY,
+  ORDER_EVENT_ENTITY,
+  ORDERS_COLLECTION,
+  orderIndexAttributes,
+  orderKey,
+  statusPartition,
+} from './keys';
+import { Order, type Actor, type TimelineEvent } from './schemas';
+import type { OrderStatus } from './status';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** The pending task token of the workflow, kept on the order but never shown by the API. */
+export interface PendingTask {
+  kind: 'approval' | 'shipment' | 'delivery';
+  token: string;
+  enteredAt: string;
+  level?: number;
+}
+
+/** A cancel request waits here until the workflow compensates (a running task may not be interruptible). */
+export interface CancelRequest {
+  reason: string;
+  by: string;
+  at: string;
+}
+
+/** A partner's report that it cannot fulfil the order. */
+export interface FulfilmentFailure {
+  reason: string;
+  by: string;
+  at: string;
+}
+
+/** The order as stored: the API resource plus what only the system sees. */
+export type OrderRecord = Order & {
+  task?: PendingTask;
+  decisionFacts?: unknown;
+  cancelRequest?: CancelRequest;
+  fulfilmentFailure?: FulfilmentFailure;
+};
+
+const ORDER_FIELDS = Object.keys(Order.shape) as (keyof Order)[];
+
+/** The API resource: schema fields only, in schema order. */
+export function toOrder(record: Record<string, unknown>): Order {
+  const order: Record<string, unknown> = {};
+  for (const field of ORDER_FIELDS) if (record[field] !== undefined) order[field] = record[field];
+  return order as Order;
+}
+
+export interface NewEvent {
+  type: string;
+  actor: Actor;
+  details?: Record<string, unknown>;
+}
+
+function eventItem(tenantId: string, orderId: string, seq: number, status: OrderStatus, event: NewEvent, at: string) {
+  return {
+    ...eventKey(tenantId, orderId, seq),
+    entity: ORDER_EVENT_ENTITY,
+    tenantId,
+    orderId,
+    seq,
+    type: event.type,
+    status,
+    at,
+    actor: event.actor,
+    ...(event.details ? { details: event.details } : {}),
+  };
+}
+
+/** Next human order number of the tenant for that year (an atomic counter; a failed create leaves a gap). */
+export async function nextOrderSequence(tenantId: string, year: number): Promise<number> {
+  const result = await documentClient.send(
+    new UpdateCommand({
+      TableName: domainTableName(),
+      Key: counterKey(tenantId, year),
+      UpdateExpression: 'ADD #seq :one',
+      ExpressionAttributeNames: { '#seq': 'seq' },
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return Number(result.Attributes?.seq);
+}
+
+/** Writes a new order and its first timeline event in one transaction. */
+export async function putNewOrder(tenantId: string, order: Order, event: NewEvent): Promise<void> {
+  const table = domainTableName();
+  await documentClient.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: table,
+            Item: { ...orderKey(tenantId, order.id), ...orderIndexAttributes(tenantId, order), entity: ORDER_ENTITY, tenantId, ...order },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: table,
+            Item: eventItem(tenantId, order.id, order.version, order.status, event, order.createdAt),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+    }),
+  );
+}
+
+/** The whole stored order (with its pending task), strongly consistent: workflow steps decide on it. */
+export async function getOrderRecord(tenantId: string, orderId: string): Promise<OrderRecord> {
+  const result = await documentClient.send(
+    new GetCommand({ TableName: domainTableName(), Key: orderKey(tenantId, orderId), ConsistentRead: true }),
+  );
+  if (!result.Item) throw new NotFoundError('Order', orderId);
+  return result.Item as OrderRecord;
+}
+
+export async function getOrder(tenantId: string, orderId: string): Promise<Order> {
+  return toOrder(await getOrderRecord(tenantId, orderId));
+}
+
+export interface Transition {
+  tenantId: string;
+  orderId: string;
+  /** The version read; the write fails with OrderChangedError if the order changed since. */
+  expectedVersion: number;
+  /** The order's current status (to move its status-index entry), and the new one if it changes. */
+  fromStatus: OrderStatus;
+  toStatus?: OrderStatus;
+  /** Top-level attributes to set (whole values) and to remove. */
+  set?: Record<string, unknown>;
+  remove?: string[];
+  event: NewEvent;
+  /** Other items that must change in the same transaction (stock, customer balance). */
+  also?: TransactItem[];
+  now: string;
+}
+
+/** Why a transition's transaction was cancelled, per item (index 0 is the order, 1 the event, 2… `also`). */
+export class TransitionCancelledError extends Error {
+  constructor(readonly reasons: (string | undefined)[]) {
+    super(`Transaction cancelled: ${reasons.join(', ')}`);
+    this.name = 'TransitionCancelledError';
+  }
+}
+
+/**
+ * One state change of an order: the order update (guarded by its version), its timeline event
+ * (the outbox) and any other items, in one transaction. Returns the new version.
+ */
+export async function transitionOrder(t: Transition): Promise<number> {
+  const table = domainTableName();
+  const version = t.expectedVersion + 1;
+  const status = t.toStatus ?? t.fromStatus;
+  const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
+  const values: Record<string, unknown> = { ':expected': t.expectedVersion, ':version': version, ':now': t.now };
+  const sets = ['#version = :version', '#updatedAt = :now'];
+  const set: Record<string, unknown> = { ...t.set };
+  if (t.toStatus && t.toStatus !== t.fromStatus) {
+    set.status = t.toStatus;
+    set.statusChangedAt = t.now;
+    set.statusPk = statusPartition(t.tenantId, t.toStatus);
+  }
+  Object.entries(set).forEach(([field, value], i) => {
+    names[`#s${i}`] = field;
+    values[`:s${i}`] = value;
+    sets.push(`#s${i} = :s${i}`);
+  });
+  const removes = (t.remove ?? []).map((field, i) => {
+    names[`#r${i}`] = field;
+    return `#r${i}`;
+  });
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table,
+              Key: orderKey(t.tenantId, t.orderId),
+              UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+              ConditionExpression: '#version = :expected',
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            },
+          },
+          {
+            Put: {
+              TableName: table,
+              Item: eventItem(t.tenantId, t.orderId, version, status, t.event, t.now),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          ...(t.also ?? []),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) {
+      const reasons = (error.CancellationReasons ?? []).map((r) => (r.Code === 'None' ? undefined : r.Code));
+      if (reasons[0] === 'ConditionalCheckFailed' || reasons[1] === 'ConditionalCheckFailed') {
+        throw new OrderChangedError(t.orderId);
+      }
+      throw new TransitionCancelledError(reasons);
+    }
+    throw error;
+  }
+  return version;
+}
+
+/** Retries `attempt` (read → decide → transition) when another writer changed the order meanwhile. */
+export async function withOrderRetry<T>(attempt: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof OrderChangedError) || i >= attempts) throw error;
+      await new Promise((r) => setTimeout(r, 10 * i + Math.random() * 20));
+    }
+  }
+}
+
+export interface OrderListFilter {
+  status?: OrderStatus;
+  customerId?: string;
+  createdFrom?: string;
+  createdTo?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * Orders newest first, by status, by customer or all, within an optional created-date range:
+ * one Query on the index that serves the filter (status and customer together: the customer
+ * index, filtered by status).
+ */
+export async function listOrders(tenantId: string, filter: OrderListFilter): Promise<{ items: Order[]; nextCursor?: string }> {
+  const from = filter.createdFrom ?? '0000';
+  const to = filter.createdTo ?? '9999';
+  let query: QueryCommandInput;
+  let list: string;
+  let partition: { attribute: string; value: string };
+  if (filter.customerId) {
+    list = `ORDERS#CUSTOMER#${filter.customerId}`;
+    partition = { attribute: 'customerPk', value: customerPartition(tenantId, filter.customerId) };
+    query = {
+      TableName: domainTableName(),
+      IndexName: 'ordersByCustomer',
+      KeyConditionExpression: 'customerPk = :p AND customerSk BETWEEN :from AND :to',
+      ...(filter.status
+        ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }
+        : {}),
+      ExpressionAttributeValues: { ':p': partition.value, ':from': from, ':to': to, ...(filter.status ? { ':status': filter.status } : {}) },
+    };
+  } else if (filter.status) {
+    list = `ORDERS#STATUS#${filter.status}`;
+    partition = { attribute: 'statusPk', value: statusPartition(tenantId, filter.status) };
+    query = {
+      TableName: domainTableName(),
+      IndexName: 'ordersByStatus',
+      KeyConditionExpression: 'statusPk = :p AND statusSk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':p': partition.value, ':from': from, ':to': to },
+    };
+  } else {
+    list = ORDERS_COLLECTION;
+    partition = { attribute: 'collectionPk', value: `T#${tenantId}#${ORDERS_COLLECTION}` };
+    query = {
+      TableName: domainTableName(),
+      IndexName: 'byTenantCollection',
+      KeyConditionExpression: 'collectionPk = :p AND collectionSk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':p': partition.value, ':from': ulidBound(filter.createdFrom, '0'), ':to': ulidBound(filter.createdTo, 'Z') },
+    };
+  }
+  const startKey = decodeCursor(filter.cursor, list, partition);
+  // With a filter, a page may need several reads to fill; bounded so a request stays bounded.
+  const items: Record<string, unknown>[] = [];
+  let lastKey = startKey;
+  for (let reads = 0; reads < 5 && items.length < filter.limit; reads++) {
+    const result = await documentClient.send(
+      new QueryCommand({ ...query, ScanIndexForward: false, Limit: filter.limit - items.length, ExclusiveStartKey: lastKey }),
+    );
+    items.push(...(result.Items ?? []));
+    lastKey = result.LastEvaluatedKey;
+    if (!lastKey) break;
+  }
+  return { items: items.map(toOrder), nextCursor: encodeCursor(list, lastKey) };
+}
+
+/** ULIDs begin with their creation time: a date bound becomes an id bound. */
+function ulidBound(iso: string | undefined, fill: '0' | 'Z'): string {
+  if (!iso) return fill.repeat(26);
+  const ENCODING = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  let ms = new Date(iso).getTime();
+  let time = '';
+  for (let i = 0; i < 10; i++) {
+    time = ENCODING.charAt(ms % 32) + time;
+    ms = Math.floor(ms / 32);
+  }
+  return time + fill.repeat(16);
+}
+
+export async function listTimeline(
+  tenantId: string,
+  orderId: string,
+  limit: number,
+  cursor?: string,
+): Promise<{ items: TimelineEvent[]; nextCursor?: string }> {
+  const pk = orderKey(tenantId, orderId).pk;
+  const result = await documentClient.send(
+    new QueryCommand({
+      TableName: domainTableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
+      ExpressionAttributeValues: { ':pk': pk, ':events': 'EVENT#' },
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor, `TIMELINE#${orderId}`, { attribute: 'pk', value: pk }),
+    }),
+  );
+  return {
+    items: (result.Items ?? []).map((item) => ({
+      seq: item.seq,
+      type: item.type,
+      status: item.status,
+      at: item.at,
+      actor: item.actor,
+      ...(item.details ? { details: item.details } : {}),
+    })),
+    nextCursor: encodeCursor(`TIMELINE#${orderId}`, result.LastEvaluatedKey),
+  };
+}
+
+/**
+ * The approval decisions of the tenant's most recent orders with the facts they were made on,
+ * newest first (orders not yet decided are left out): what a rule simulation re-runs. One Query.
+ */
+export async function listRecentOrderDecisions(
+  tenantId: string,
+  limit: number,
+): Promise<{ orderId: string; orderNumber: string; createdAt: string; decision: unknown; facts: unknown }[]> {
+  const result = await documentClient.send(
+    new QueryCommand({
+      TableName: domainTableName(),
+      IndexName: 'byTenantCollection',
+      KeyConditionExpression: 'collectionPk = :p',
+      ExpressionAttributeValues: { ':p': `T#${tenantId}#${ORDERS_COLLECTION}` },
+      ProjectionExpression: 'id, #number, createdAt, approval.decision, decisionFacts',
+      ExpressionAttributeNames: { '#number': 'number' },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return (result.Items ?? [])
+    .filter((item) => item.approval?.decision && item.decisionFacts)
+    .map((item) => ({
+      orderId: item.id,
+      orderNumber: item.number,
+      createdAt: item.createdAt,
+      decision: item.approval.decision,
+      facts: item.decisionFacts,
+    }));
+}

@@ -1,0 +1,42 @@
+import { awsWorkflowPort } from './aws-adapter';
+
+/**
+ * The workflow port: how handlers start executions and answer task tokens. In Lambda the AWS
+ * adapter (Step Functions' API) serves it; the local twin installs its runner in its place.
+ * Handlers call `workflow()` and never know which one they talk to.
+ */
+export interface StartExecutionResult {
+  executionArn: string;
+  /** True when an execution of that name already existed with the same input (a retry): nothing new started. */
+  alreadyStarted: boolean;
+}
+
+export interface WorkflowPort {
+  /** `name` is unique per state machine: a second start with the same name and input is a no-op. */
+  startExecution(args: { stateMachine: StateMachineId; name: string; input: unknown }): Promise<StartExecutionResult>;
+  sendTaskSuccess(taskToken: string, output: unknown): Promise<void>;
+  /** `error` is the name a `Catch` in the definition matches on. */
+  sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void>;
+}
+
+export type StateMachineId = 'orderLifecycle';
+
+/** The token was already answered, its state timed out, or its execution ended. */
+export class TaskTokenInvalidError extends Error {
+  constructor(message = 'The task token is no longer valid') {
+    super(message);
+    this.name = 'TaskTokenInvalidError';
+  }
+}
+
+let installed: WorkflowPort | undefined;
+
+/** The local twin installs its runner here before any handler runs; `undefined` restores AWS. */
+export function useWorkflowPort(port: WorkflowPort | undefined): void {
+  installed = port;
+}
+
+export function workflow(): WorkflowPort {
+  installed ??= awsWorkflowPort();
+  return installed;
+}

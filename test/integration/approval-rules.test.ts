@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createTestTables } from '../support/database';
+import { invoke, principal, uniqueTenant } from '../support/invoke';
+
+const tables = await createTestTables();
+const { handler: get } = await import('../../functions/approvals/get');
+const { handler: put } = await import('../../functions/approvals/put');
+const { defaultRuleSet } = await import('../../functions/approvals/defaults');
+const { approvalRulesKey, getRuleSet } = await import('../../functions/approvals/store');
+const { documentClient } = await import('../../functions/shared/db/client');
+
+const GET = 'GET /v1/approval-rules';
+const PUT = 'PUT /v1/approval-rules';
+
+/** A rule set unlike the defaults: two rules. */
+const custom = {
+  rules: [
+    {
+      id: 'new-customer',
+      name: 'New customers',
+      when: { newCustomer: true },
+      then: { type: 'require-approval', levels: [{ role: 'approver', slaSeconds: 3600 }] },
+    },
+    { id: 'rest', name: 'Everything else', when: {}, then: { type: 'auto-approve' } },
+  ],
+};
+
+describe('approval rules against DynamoDB Local', () => {
+  after(() => tables.drop());
+
+  it('gives a tenant that never saved rules the defaults, version 0, to admins and approvers', async () => {
+    const tenant = uniqueTenant();
+    for (const roles of [['admin'], ['approver']] as const) {
+      const res = await invoke(get, { routeKey: GET, principal: principal(tenant, [...roles]) });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.etag, '"0"');
+      assert.equal(res.headers['cache-control'], 'no-store');
+      assert.deepEqual(res.body, { ...defaultRuleSet(), version: 0 });
+    }
+  });
+
+  it('saves with If-Match "0", then only with the current version; a stale write is 412', async () => {
+    const tenant = uniqueTenant();
+    const admin = principal(tenant, ['admin'], 'admin-7');
+
+    const first = await invoke(put, {
+      routeKey: PUT,
+      headers: { 'if-match': '"0"' },
+      body: custom,
+      principal: admin,
+    });
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.etag, '"1"');
+    assert.deepEqual(first.body.rules, custom.rules);
+    assert.equal(first.body.version, 1);
+    assert.equal(first.body.updatedBy, 'admin-7');
+    assert.ok(first.body.updatedAt);
+
+    const read = await invoke(get, { routeKey: GET, principal: admin });
+    assert.equal(read.headers.etag, '"1"');
+    assert.deepEqual(read.body, first.body);
+
+    const again = await invoke(put, {
+      routeKey: PUT,
+      headers: { 'if-match': '"0"' },
+      body: custom,
+      principal: admin,
+    });
+    assert.equal(again.status, 412, 'If-Match "0" once rules exist');
+    assert.equal(again.body.currentVersion, 1);
+
+    const second = await invoke(put, {
+      routeKey: PUT,
+      headers: { 'if-match': '"1"' },
+      body: defaultRuleSet(),
+      principal: admin,
+    });
+    assert.equal(second.status, 200);
+    assert.equal(second.headers.etag, '"2"');
+
+    const stale = await invoke(put, {
+      routeKey: PUT,
+      headers: { 'if-match': '"1"' },
+      body: custom,
+      principal: admin,
+    });
+    assert.equal(stale.status, 412);
+    assert.equal(stale.body.type, 'urn:orderly:problem:precondition-failed');
+    assert.equal(stale.body.currentVersion, 2);
+
+    const ahead = await invoke(put, {
+      routeKey: PUT,
+      headers: { 'if-match': '"9"' },
+      body: custom,
+      principal: principal(uniqueTenant()),
+    });
+    assert.equal(ahead.status, 412, 'a version that was never saved');
+    assert.equal(ahead.body.currentVersion, 0);
+
+    const stored = await getRuleSet(tenant);
+    assert.equal(stored.version, 2);
+    assert.deepEqual(stored.ruleSet, defaultRuleSet());
+  });
+
+  it('needs If-Match (428)', async () => {
+    const res = await invoke(put, { routeKey: PUT, body: custom, principal: principal(uniqueTenant()) });
+    assert.equal(res.status, 428);
+    assert.equal(res.body.type, 'urn:orderly:problem:precondition-required');
+  });
+
+  it('refuses unusable rules with 422 naming the rule, and saves nothing', async () => {
+    const tenant = uniqueTenant();
+    const admin = principal(tenant);
+    const rules = [
+      ...custom.rules.slice(0, 1),
+      {
+        id: 'band',
+        name: 'Empty band',
+        when: { orderTotalAtLeast: '500.00', orderTotalBelow: '500' },
+        then: { type: 'auto-approve' },
+      },
+      custom.rules[1],
+    ];
+    const res = await invoke(put, {
+      routeKey: PUT,
+      headers: { 'if-match': '"0"' },
+      body: { rules },
+      principal: admin,
+    });
+    assert.equal(res.status, 422);
+    assert.equal(res.headers['content-type'], 'application/problem+json');
+    assert.equal(res.body.type, 'urn:orderly:problem:invalid-approval-rules');
+    assert.deepEqual(
+      res.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule]),
+      [['body.rules.1.when.orderTotalBelow', 'band']],
+    );
+    assert.match(res.body.detail, /Rule 'band'/);
+
+    const noCatchAll = await invoke(put, {
+      routeKey: PUT,
+      headers: { 'if-match': '"0"' },
+      body: { rules: custom.rules.slice(0, 1) },
+      principal: admin,
+    });
+    assert.equal(noCatchAll.status, 422);
+    assert.deepEqual(noCatchAll.body.errors[0].rule, 'new-customer');
+
+    const item = await documentClient.send(
+      new GetCommand({ TableName: tables.domain, Key: approvalRulesKey(tenant), ConsistentRead: true }),
+    );
+    assert.equal(item.Item, undefined, 'nothing saved');
+    const read = await invoke(get, { routeKey: GET, principal: admin });
+    assert.equal(read.headers.etag, '"0"');
+  });
+
+  it('refuses malformed rules with 400 naming the field', async () => {
+    const res = await invoke(put, {
+      routeKey: PUT,
+      headers: { 'if-match': '"0"' },
+      body: { rules: [{ ...custom.rules[1], when: { orderTotalAtLeast: 1000 } }] },
+      principal: principal(uniqueTenant()),
+    });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.type, 'urn:orderly:problem:validation-error');
+    assert.equal(res.body.errors[0].field, 'body.rules.0.when.orderTotalAtLeast');
+  });
+
+  it('lets only admins change the rules, and admins and approvers read them', async () => {
+    const tenant = uniqueTenant();
+    for (const role of ['sales', 'approver', 'analyst', 'integration', 'fulfilment'] as const) {
+      const res = await invoke(put, {
+        routeKey: PUT,
+        headers: { 'if-match': '"0"' },
+        body: custom,
+        principal: principal(tenant, [role]),
+      });
+      assert.equal(res.status, 403, role);
+      assert.equal(res.body.type, 'urn:orderly:problem:forbidden');
+    }
+    for (const role of ['sales', 'analyst', 'integration', 'fulfilment'] as const) {
+      const res = await invoke(get, { routeKey: GET, principal: principal(tenant, [role]) });
+      assert.equal(res.status, 403, role);
+    }
+    assert.equal((await getRuleSet(tenant)).version, 0, 'nothing saved');
+  });
+
+  it('keeps tenants apart: B still has the defaults after A saves', async () => {
+    const a = principal(uniqueTenant('a'));
+    const b = principal(uniqueTenant('b'));
+    const saved = await invoke(put, {
+      routeKey: PUT,
+      headers: { 'if-match': '"0"' },
+      body: custom,
+      principal: a,
+    });
+    assert.equal(saved.status, 200);
+
+    const ofB = await invoke(get, { routeKey: GET, principal: b });
+    assert.equal(ofB.headers.etag, '"0"');
+    assert.deepEqual(ofB.body.rules, defaultRuleSet().rules);
+
+    // B's first save is B's version 1, not a conflict with A's.
+    const bSaves = await invoke(put, {
+      routeKey: PUT,
+      headers: { 'if-match': '"0"' },
+      body: defaultRuleSet(),
+      principal: b,
+    });
+    assert.equal(bSaves.status, 200);
+    assert.equal(bSaves.headers.etag, '"1"');
+    const ofA = await invoke(get, { routeKey: GET, principal: a });
+    assert.deepEqual(ofA.body.rules, custom.rules);
+  });
+
+  it('lets exactly one of two concurrent saves of one version win', async () => {
+    const admin = principal(uniqueTenant());
+    const results = await Promise.all(
+      [custom, defaultRuleSet()].map((body) =>
+        invoke(put, { routeKey: PUT, headers: { 'if-match': '"0"' }, body, principal: admin }),
+      ),
+    );
+    assert.deepEqual(results.map((r) => r.status).sort(), [200, 412]);
+    const winner = results.find((r) => r.status === 200);
+    const read = await invoke(get, { routeKey: GET, principal: admin });
+    assert.deepEqual(read.body.rules, winner?.body.rules);
+  });
+});

@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { defaultRuleSet } from '../../functions/approvals/defaults';
+import { InvalidApprovalRulesError } from '../../functions/approvals/errors';
+import { type Rule, RuleSet } from '../../functions/approvals/rules';
+import { assertValidRuleSet, validateRuleSet } from '../../functions/approvals/validate';
+import { problemFromError } from '../../functions/shared/http/problem';
+
+const fallback: Rule = { id: 'default', name: 'Everything else', when: {}, then: { type: 'auto-approve' } };
+const approval = (levels: Extract<Rule['then'], { type: 'require-approval' }>['levels']): Rule['then'] => ({
+  type: 'require-approval',
+  levels,
+});
+const issuesOf = (rules: Rule[]) => validateRuleSet({ rules });
+
+describe('approval rules: semantic validation names the rule', () => {
+  it('accepts the defaults and a single catch-all', () => {
+    assert.deepEqual(validateRuleSet(defaultRuleSet()), []);
+    assert.deepEqual(issuesOf([fallback]), []);
+  });
+
+  it('refuses duplicate rule ids', () => {
+    const rule: Rule = { id: 'big', name: 'Big', when: { orderTotalAtLeast: '10' }, then: fallback.then };
+    assert.deepEqual(issuesOf([rule, { ...rule, name: 'Big again' }, fallback]), [
+      {
+        field: 'body.rules.1.id',
+        message: "rule 0 already has the id 'big'; rule ids must be unique",
+        rule: 'big',
+      },
+    ]);
+  });
+
+  it('refuses a last rule with conditions: some order would get no decision', () => {
+    const issues = issuesOf([{ ...fallback, id: 'only-new', when: { newCustomer: true } }]);
+    assert.equal(issues.length, 1);
+    assert.equal(issues[0]?.field, 'body.rules.0.when');
+    assert.equal(issues[0]?.rule, 'only-new');
+    assert.match(issues[0]?.message ?? '', /last rule must have no conditions/);
+  });
+
+  it('refuses an unconditional rule before the last: the rules after it are never reached', () => {
+    const issues = issuesOf([
+      { ...fallback, id: 'catch-early' },
+      { id: 'never', name: 'Never', when: { newCustomer: true }, then: fallback.then },
+      fallback,
+    ]);
+    assert.deepEqual(
+      issues.map((i) => [i.field, i.rule]),
+      [['body.rules.0.when', 'catch-early']],
+    );
+  });
+
+  it('refuses an empty total band, comparing decimals by value', () => {
+    const band = (orderTotalAtLeast: string, orderTotalBelow: string): Rule => ({
+      id: 'band',
+      name: 'Band',
+      when: { orderTotalAtLeast, orderTotalBelow },
+      then: fallback.then,
+    });
+    const other = (id: string): Rule => ({ id, name: id, when: { newCustomer: true }, then: fallback.then });
+    const issues = issuesOf([other('a'), other('b'), other('c'), band('100.00', '100'), fallback]);
+    assert.deepEqual(issues, [
+      {
+        field: 'body.rules.3.when.orderTotalBelow',
+        message: 'must be greater than orderTotalAtLeast (100.00): no order total is both ≥ 100.00 and < 100',
+        rule: 'band',
+      },
+    ]);
+    assert.equal(issuesOf([band('100.01', '100'), fallback]).length, 1);
+    assert.deepEqual(issuesOf([band('99.999', '100'), fallback]), []);
+  });
+
+  it('refuses levels that wait on or escalate to roles that never approve', () => {
+    const issues = issuesOf([
+      {
+        id: 'odd-levels',
+        name: 'Odd levels',
+        when: { newCustomer: true },
+        then: approval([
+          { role: 'approver', slaSeconds: 3600 },
+          { role: 'integration', slaSeconds: 3600 },
+          { role: 'admin', slaSeconds: 3600, escalateTo: 'analyst' },
+          { role: 'analyst', slaSeconds: 3600 },
+        ]),
+      },
+      fallback,
+    ]);
+    assert.deepEqual(
+      issues.map((i) => [i.field, i.rule]),
+      [
+        ['body.rules.0.then.levels.1.role', 'odd-levels'],
+        ['body.rules.0.then.levels.2.escalateTo', 'odd-levels'],
+        ['body.rules.0.then.levels.3.role', 'odd-levels'],
+      ],
+    );
+    assert.match(issues[0]?.message ?? '', /'integration' never approves orders/);
+  });
+
+  it('refuses one named approver on two levels (one person cannot approve two levels)', () => {
+    const issues = issuesOf([
+      {
+        id: 'same-person',
+        name: 'Same person',
+        when: { orderTotalAtLeast: '1' },
+        then: approval([
+          { role: 'approver', approverUserId: 'u-1', slaSeconds: 3600 },
+          { role: 'admin', approverUserId: 'u-1', slaSeconds: 3600 },
+        ]),
+      },
+      fallback,
+    ]);
+    assert.deepEqual(
+      issues.map((i) => [i.field, i.rule]),
+      [['body.rules.0.then.levels.1.approverUserId', 'same-person']],
+    );
+  });
+
+  it('reports every issue, at its index, and prefixes the location', () => {
+    const rules: Rule[] = [
+      { id: 'a', name: 'A', when: { orderTotalAtLeast: '5', orderTotalBelow: '1' }, then: fallback.then },
+      { id: 'a', name: 'A2', when: {}, then: approval([{ role: 'analyst', slaSeconds: 60 }]) },
+      { id: 'z', name: 'Z', when: { newCustomer: false }, then: fallback.then },
+    ];
+    assert.deepEqual(
+      validateRuleSet({ rules }, 'candidate').map((i) => [i.field, i.rule]),
+      [
+        ['candidate.rules.0.when.orderTotalBelow', 'a'],
+        ['candidate.rules.1.id', 'a'],
+        ['candidate.rules.1.when', 'a'],
+        ['candidate.rules.1.then.levels.0.role', 'a'],
+        ['candidate.rules.2.when', 'z'],
+      ],
+    );
+  });
+
+  it('throws a 422 invalid-approval-rules problem that names the rule', () => {
+    const rules = [{ ...fallback, id: 'tail', when: { newCustomer: true } }];
+    assert.throws(
+      () => assertValidRuleSet({ rules }),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidApprovalRulesError);
+        const { problem } = problemFromError(error);
+        assert.equal(problem.status, 422);
+        assert.equal(problem.type, 'urn:orderly:problem:invalid-approval-rules');
+        assert.match(problem.detail, /^Rule 'tail': body\.rules\.0\.when: /);
+        assert.deepEqual(
+          (problem.errors as { field: string; rule: string }[]).map((e) => [e.field, e.rule]),
+          [['body.rules.0.when', 'tail']],
+        );
+        return true;
+      },
+    );
+  });
+});
+
+describe('approval rules: shape (the 400 layer)', () => {
+  const valid = defaultRuleSet();
+  const parse = (value: unknown) => RuleSet.safeParse(value);
+
+  it('accepts the defaults and refuses unknown fields', () => {
+    assert.ok(parse(valid).success);
+    assert.ok(!parse({ rules: [{ ...fallback, when: { orderTotalAbove: '1' } }] }).success);
+    assert.ok(!parse({ ...valid, version: 3 }).success);
+  });
+
+  it('bounds the list, the ids, the levels and the SLAs', () => {
+    assert.ok(!parse({ rules: [] }).success);
+    assert.ok(
+      !parse({ rules: Array.from({ length: 51 }, (_, i) => ({ ...fallback, id: `r${i}` })) }).success,
+    );
+    assert.ok(parse({ rules: Array.from({ length: 50 }, (_, i) => ({ ...fallback, id: `r${i}` })) }).success);
+    for (const id of ['', 'Big', '-x', 'a_b', 'x'.repeat(64)])
+      assert.ok(!parse({ rules: [{ ...fallback, id }] }).success, id);
+    const levels = (n: number, slaSeconds = 60) => ({
+      rules: [
+        {
+          ...fallback,
+          then: { type: 'require-approval', levels: Array(n).fill({ role: 'admin', slaSeconds }) },
+        },
+      ],
+    });
+    assert.ok(!parse(levels(0)).success);
+    assert.ok(parse(levels(5)).success);
+    assert.ok(!parse(levels(6)).success);
+    assert.ok(!parse(levels(1, 59)).success);
+    assert.ok(parse(levels(1, 2_592_000)).success);
+    assert.ok(!parse(levels(1, 2_592_001)).success);
+    assert.ok(!parse({ rules: [{ ...fallback, then: { type: 'auto-reject' } }] }).success);
+  });
+
+  it('takes amounts as decimal strings, never numbers', () => {
+    const when = (orderTotalAtLeast: unknown) =>
+      parse({ rules: [{ ...fallback, when: { orderTotalAtLeast } }] });
+    for (const ok of ['0', '1000', '1000.00', '0.5', '999999999999999.999999'])
+      assert.ok(when(ok).success, ok);
+    for (const bad of [1000, '1,000.00', '1e3', '-1', '01', '1.', '.5', '1.1234567', ' 1', 'NaN'])
+      assert.ok(!when(bad).success, String(bad));
+  });
+});

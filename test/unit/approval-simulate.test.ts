@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { defaultRuleSet } from '../../functions/approvals/defaults';
+import { decide } from '../../functions/approvals/engine';
+import type { Facts, RuleSet } from '../../functions/approvals/rules';
+import { SimulationReport } from '../../functions/approvals/schemas';
+import { type RecentDecision, simulate } from '../../functions/approvals/simulate';
+
+const facts = (over: Partial<Facts> = {}): Facts => ({
+  currency: 'EUR',
+  totalMinor: 10_000,
+  maxLineDiscountBps: 0,
+  creditLimitMinor: null,
+  openBalanceMinor: 0,
+  newCustomer: false,
+  categories: [],
+  ...over,
+});
+
+let seq = 0;
+/** An order decided by the default rules, as the orders store returns it. */
+const decided = (f: Facts, rules: RuleSet = defaultRuleSet()): RecentDecision => {
+  seq++;
+  return {
+    orderId: `01JZ0000000000000000000${String(seq).padStart(3, '0')}`,
+    orderNumber: `SO-2026-${String(seq).padStart(6, '0')}`,
+    createdAt: `2026-03-01T10:00:${String(seq % 60).padStart(2, '0')}.000Z`,
+    decision: decide(rules, f),
+    facts: f,
+  };
+};
+
+describe('approval rule simulation', () => {
+  it('reports no change when the candidate is the rule set that decided', () => {
+    const recent = [decided(facts({ totalMinor: 50 })), decided(facts({ totalMinor: 200_000 }))];
+    const report = simulate(defaultRuleSet(), recent);
+    assert.deepEqual(report, { evaluated: 2, changed: 0, unchanged: 2, skipped: 0, changes: [] });
+  });
+
+  it('lists the decisions a lower threshold changes, newest first, with both sides', () => {
+    const recent = [
+      decided(facts({ totalMinor: 60_000 })), // 600.00: auto-approve today, one level with the candidate
+      decided(facts({ totalMinor: 40_000 })), // 400.00: auto-approve either way
+      decided(facts({ totalMinor: 150_000 })), // 1,500.00: one level either way
+      decided(facts({ totalMinor: 70_000 })), // 700.00: changes
+    ];
+    const candidate = defaultRuleSet();
+    const medium = candidate.rules.find((r) => r.id === 'medium-order');
+    assert.ok(medium);
+    medium.when = { orderTotalAtLeast: '500.00' };
+    const report = simulate(candidate, recent);
+    assert.ok(SimulationReport.safeParse(report).success);
+    assert.equal(report.evaluated, 4);
+    assert.equal(report.changed, 2);
+    assert.equal(report.unchanged, 2);
+    assert.deepEqual(
+      report.changes.map((c) => c.orderNumber),
+      [recent[0]?.orderNumber, recent[3]?.orderNumber],
+    );
+    assert.deepEqual(report.changes[0], {
+      orderId: recent[0]?.orderId,
+      orderNumber: recent[0]?.orderNumber,
+      createdAt: recent[0]?.createdAt,
+      current: { ruleId: 'default', outcome: 'auto-approve', levels: [] },
+      candidate: {
+        ruleId: 'medium-order',
+        outcome: 'require-approval',
+        levels: [{ role: 'approver', slaSeconds: 86_400, escalateTo: 'admin' }],
+      },
+    });
+  });
+
+  it('counts a change of levels, SLA or reject reason, but not a renamed rule with the same effect', () => {
+    const big = decided(facts({ totalMinor: 2_000_000 }));
+    const rejected = decided(facts({ creditLimitMinor: 100, totalMinor: 101 }));
+    const renamed = defaultRuleSet();
+    for (const rule of renamed.rules) rule.id = `new-${rule.id}`;
+    assert.equal(simulate(renamed, [big, rejected]).changed, 0);
+
+    const slower = defaultRuleSet();
+    const large = slower.rules[1];
+    assert.ok(large?.then.type === 'require-approval');
+    large.then.levels[1] = { role: 'admin', slaSeconds: 7_200 };
+    assert.equal(simulate(slower, [big, rejected]).changed, 1);
+
+    const reworded = defaultRuleSet();
+    reworded.rules[0] = { ...reworded.rules[0]!, then: { type: 'auto-reject', reason: 'Credit stop' } };
+    const report = simulate(reworded, [big, rejected]);
+    assert.equal(report.changed, 1);
+    assert.equal(report.changes[0]?.candidate.reason, 'Credit stop');
+    assert.match(report.changes[0]?.current.reason ?? '', /credit limit/);
+  });
+
+  it('re-decides on the stored facts only: every condition sees what the order had then', () => {
+    const newcomer = decided(facts({ newCustomer: true, categories: ['chemicals'], totalMinor: 10 }));
+    const candidate: RuleSet = {
+      rules: [
+        {
+          id: 'new-chemicals',
+          name: 'New customers buying chemicals',
+          when: { newCustomer: true, categoriesAny: ['chemicals'] },
+          then: { type: 'auto-reject', reason: 'Check the licence first' },
+        },
+        { id: 'rest', name: 'Rest', when: {}, then: { type: 'auto-approve' } },
+      ],
+    };
+    const report = simulate(candidate, [newcomer, decided(facts({ totalMinor: 10 }))]);
+    assert.equal(report.changed, 1);
+    assert.equal(report.changes[0]?.candidate.outcome, 'auto-reject');
+  });
+
+  it('skips records whose decision or facts cannot be read, instead of guessing', () => {
+    const good = decided(facts());
+    const report = simulate(defaultRuleSet(), [
+      { ...good, facts: undefined },
+      { ...good, facts: { ...facts(), totalMinor: 1.5 } },
+      { ...good, decision: { outcome: 'maybe' } },
+      good,
+    ]);
+    assert.deepEqual([report.evaluated, report.skipped, report.changed, report.unchanged], [1, 3, 0, 1]);
+  });
+
+  it('reports nothing for a tenant with no decided orders', () => {
+    assert.deepEqual(simulate(defaultRuleSet(), []), {
+      evaluated: 0,
+      changed: 0,
+      unchanged: 0,
+      skipped: 0,
+      changes: [],
+    });
+  });
+});
