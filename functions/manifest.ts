@@ -79,7 +79,12 @@ interface Extras {
   timeoutSeconds?: number;
 }
 
-const http = (entry: string, operation: Operation, tables: TableAccess = {}, extras: Extras = {}): HttpFunction => ({
+const http = (
+  entry: string,
+  operation: Operation,
+  tables: TableAccess = {},
+  extras: Extras = {},
+): HttpFunction => ({
   kind: 'http',
   entry,
   operation,
@@ -90,7 +95,12 @@ const http = (entry: string, operation: Operation, tables: TableAccess = {}, ext
 });
 
 /** A task of the order lifecycle; its ARN placeholder is derived from its name (advanceOrder → AdvanceOrderFunctionArn). */
-export const orderTask = (name: string, entry: string, tables: TableAccess, extras: Extras = {}): TaskFunction => ({
+export const orderTask = (
+  name: string,
+  entry: string,
+  tables: TableAccess,
+  extras: Extras = {},
+): TaskFunction => ({
   kind: 'task',
   name,
   entry,
@@ -132,6 +142,107 @@ export const functions: readonly FunctionSpec[] = [
   http('functions/approvals/put.ts', approvals.putApprovalRules, { domain: ['PutItem'] }),
   http('functions/approvals/simulate-handler.ts', approvals.simulateApprovalRules, {
     domain: ['GetItem', 'Query'],
+  }),
+
+  // Orders. Every change is one TransactWriteItems: the order (UpdateItem, guarded by its
+  // version), its timeline event (PutItem) and, where the change moves them, stock or the
+  // customer's balance (UpdateItem); it is decided on a GetItem of the order.
+  http(
+    'functions/orders/create.ts',
+    orders.createOrder,
+    {
+      // Customer (GetItem), catalogue (BatchGetItem), order number counter (UpdateItem), order + first event (PutItem).
+      domain: ['GetItem', 'BatchGetItem', 'UpdateItem', 'PutItem'],
+      idempotency: IDEMPOTENT,
+    },
+    { workflow: { orderLifecycle: ['StartExecution'] } },
+  ),
+  http('functions/orders/get.ts', orders.getOrder, { domain: ['GetItem'] }),
+  http('functions/orders/list.ts', orders.listOrders, { domain: ['Query'] }),
+  http('functions/orders/timeline.ts', orders.getOrderTimeline, { domain: ['Query'] }),
+  http('functions/orders/approvals.ts', orders.listApprovals, { domain: ['Query'] }),
+  http(
+    'functions/orders/approve.ts',
+    orders.approveOrder,
+    { domain: ['GetItem', 'UpdateItem', 'PutItem'] },
+    { workflow: { orderLifecycle: ['SendTaskSuccess'] } },
+  ),
+  http(
+    'functions/orders/reject.ts',
+    orders.rejectOrder,
+    { domain: ['GetItem', 'UpdateItem', 'PutItem'] },
+    { workflow: { orderLifecycle: ['SendTaskFailure'] } },
+  ),
+  http(
+    'functions/orders/shipments.ts',
+    orders.recordShipment,
+    {
+      domain: ['GetItem', 'UpdateItem', 'PutItem'],
+      idempotency: IDEMPOTENT,
+    },
+    { workflow: { orderLifecycle: ['SendTaskSuccess'] } },
+  ),
+  http(
+    'functions/orders/delivery.ts',
+    orders.recordDelivery,
+    { domain: ['GetItem', 'UpdateItem', 'PutItem'] },
+    { workflow: { orderLifecycle: ['SendTaskSuccess'] } },
+  ),
+  http(
+    'functions/orders/fulfilment-failure.ts',
+    orders.reportFulfilmentFailure,
+    { domain: ['GetItem', 'UpdateItem', 'PutItem'] },
+    { workflow: { orderLifecycle: ['SendTaskFailure'] } },
+  ),
+  http(
+    'functions/orders/cancel.ts',
+    orders.cancelOrder,
+    { domain: ['GetItem', 'UpdateItem', 'PutItem'] },
+    { workflow: { orderLifecycle: ['SendTaskFailure'] } },
+  ),
+  http('functions/orders/feedback.ts', orders.submitFeedback, {
+    domain: ['GetItem', 'UpdateItem', 'PutItem'],
+  }),
+
+  // The order lifecycle's tasks (statemachines/order-lifecycle.asl.json). Each decides on a
+  // GetItem of the order; a change is one transaction (order UpdateItem + event PutItem + stock or
+  // customer UpdateItem); parking a task token is one UpdateItem. Token tasks that find nothing to
+  // wait for answer their own token.
+  orderTask('advanceOrder', 'functions/workflow/advance-order.ts', {
+    // Order, customer (credit facts) and approval rules: GetItem; the decision's transaction; an
+    // approved order's stock reservation (product UpdateItem per line) in a second one.
+    domain: ['GetItem', 'UpdateItem', 'PutItem'],
+  }),
+  orderTask(
+    'awaitApproval',
+    'functions/workflow/await-approval.ts',
+    { domain: ['GetItem', 'UpdateItem'] },
+    { workflow: { orderLifecycle: ['SendTaskSuccess', 'SendTaskFailure'] } },
+  ),
+  orderTask('escalateApproval', 'functions/workflow/escalate-approval.ts', {
+    domain: ['GetItem', 'UpdateItem', 'PutItem'],
+  }),
+  orderTask('reserveStock', 'functions/workflow/reserve-stock.ts', {
+    domain: ['GetItem', 'UpdateItem', 'PutItem'],
+  }),
+  orderTask(
+    'requestFulfilment',
+    'functions/workflow/request-fulfilment.ts',
+    { domain: ['GetItem', 'UpdateItem', 'PutItem'] },
+    { workflow: { orderLifecycle: ['SendTaskSuccess', 'SendTaskFailure'] } },
+  ),
+  orderTask(
+    'awaitDelivery',
+    'functions/workflow/await-delivery.ts',
+    { domain: ['GetItem', 'UpdateItem'] },
+    { workflow: { orderLifecycle: ['SendTaskSuccess'] } },
+  ),
+  // The timeline (Query) feeds the evaluation; the customer's record changes in the same transaction.
+  orderTask('closeOrder', 'functions/workflow/close-order.ts', {
+    domain: ['GetItem', 'Query', 'UpdateItem', 'PutItem'],
+  }),
+  orderTask('compensateOrder', 'functions/workflow/compensate-order.ts', {
+    domain: ['GetItem', 'UpdateItem', 'PutItem'],
   }),
 ];
 

@@ -11,6 +11,7 @@ import { docsAsset } from '../functions/system/operations';
 import { lambdaBundling, REPO_ROOT } from './bundling';
 import { tableAccessStatements } from './table-access';
 import type { Tables } from './tables';
+import { workflowAccessStatements, workflowEnvironment } from './workflow-access';
 
 const RUNTIME = Runtime.NODEJS_22_X;
 const LOG_RETENTION = RetentionDays.ONE_MONTH;
@@ -74,7 +75,7 @@ export class LambdaFunctions extends Construct {
 
     const role = new Role(scope, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `Orderly ${name}: its logs and the DynamoDB actions the manifest lists`,
+      description: `Orderly ${name}: its logs and the DynamoDB and Step Functions actions the manifest lists`,
       inlinePolicies: {
         access: new PolicyDocument({
           statements: [
@@ -85,6 +86,7 @@ export class LambdaFunctions extends Construct {
               resources: [logGroup.logGroupArn],
             }),
             ...tableAccessStatements(spec.tables, tables),
+            ...workflowAccessStatements(this, spec.workflow),
           ],
         }),
       },
@@ -93,6 +95,7 @@ export class LambdaFunctions extends Construct {
     const environment: Record<string, string> = {
       POWERTOOLS_SERVICE_NAME: 'orderly',
       POWERTOOLS_LOG_LEVEL: 'INFO',
+      ...workflowEnvironment(this, spec.workflow),
     };
     for (const definition of tables.definitions) {
       if (spec.tables[definition.id]?.length)
@@ -114,7 +117,9 @@ export class LambdaFunctions extends Construct {
       logGroup,
       environment,
       bundling: lambdaBundling(
-        spec.kind === 'http' && spec.operation.operationId === docsAsset.operationId ? copySwaggerUi : undefined,
+        spec.kind === 'http' && spec.operation.operationId === docsAsset.operationId
+          ? copySwaggerUi
+          : undefined,
       ),
     });
   }

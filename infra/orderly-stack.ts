@@ -4,6 +4,7 @@ import { ROLES } from '../functions/shared/auth/roles';
 import { Auth, TENANT_ATTRIBUTE } from './auth';
 import { LambdaFunctions } from './functions';
 import { Api } from './http-api';
+import { StateMachines } from './state-machines';
 import { Tables } from './tables';
 
 /**
@@ -15,12 +16,14 @@ export class OrderlyStack extends Stack {
   readonly auth: Auth;
   readonly functions: LambdaFunctions;
   readonly api: Api;
+  readonly stateMachines: StateMachines;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.tables = new Tables(this, 'Tables');
     this.auth = new Auth(this, 'Auth');
     this.functions = new LambdaFunctions(this, 'Functions', { tables: this.tables });
+    this.stateMachines = new StateMachines(this, 'StateMachines', { functions: this.functions.byName });
     this.api = new Api(this, 'Api', {
       functions: this.functions.byName,
       userPool: this.auth.userPool,
@@ -36,6 +39,14 @@ export class OrderlyStack extends Stack {
       this.auth.client.userPoolClientId,
       'App client whose ID tokens the API accepts',
     );
+    const orderLifecycle = this.stateMachines.byId.orderLifecycle;
+    if (orderLifecycle) {
+      output(
+        'OrderLifecycleStateMachineArn',
+        orderLifecycle.stateMachineArn,
+        'The order workflow (Step Functions)',
+      );
+    }
     output('IssuerUrl', this.auth.issuerUrl, 'The iss of accepted tokens (JWT authorizer issuer)');
     for (const definition of this.tables.definitions) {
       output(

@@ -12,6 +12,10 @@ export interface Invocation {
 }
 export const currentInvocation = new AsyncLocalStorage<Invocation>();
 
+/** Who wants to know how long each invocation took (the benchmarks, to estimate GB-seconds). */
+export type InvocationObserver = (functionName: string, durationMs: number, failed: boolean) => void;
+export const invocationObservers = new Set<InvocationObserver>();
+
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 /**

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoAction, TableAccess } from '../functions/manifest';
+import type { DynamoAction, TableAccess, WorkflowAction } from '../functions/manifest';
+import type { StateMachineId, WorkflowPort } from '../functions/shared/workflow/port';
 import { currentInvocation } from './lambda-runtime';
 
 /**
@@ -88,4 +89,48 @@ export function actionsOf(command: string, input: Record<string, unknown>): Need
     default:
       return [{ table: table ?? '', action: 'Other' }];
   }
+}
+
+/**
+ * Local IAM for Step Functions: a call through the workflow port from a function whose manifest
+ * entry does not list the action on that state machine fails with AccessDeniedException, as the
+ * function's role would make it fail in AWS. Calls from outside any function (the twin itself,
+ * tests) pass. A task token's state machine is the one that minted it (`ownerOf`); for a token the
+ * runner cannot place, the action on any state machine suffices.
+ */
+export function localIamWorkflowPort(
+  port: WorkflowPort,
+  ownerOf: (taskToken: string) => StateMachineId | undefined,
+): WorkflowPort {
+  const check = (action: WorkflowAction, stateMachine: StateMachineId | undefined) => {
+    const invocation = currentInvocation.getStore();
+    if (!invocation) return;
+    const access = invocation.fn.workflow ?? {};
+    const allowed =
+      stateMachine === undefined
+        ? Object.values(access).some((actions) => actions?.includes(action))
+        : (access[stateMachine]?.includes(action) ?? false);
+    if (!allowed) {
+      const error = new Error(
+        `User: local/${invocation.name} is not authorized to perform: states:${action} on resource: ` +
+          `stateMachine/${stateMachine ?? '*'} (add it to the function’s workflow in functions/manifest.ts)`,
+      );
+      error.name = 'AccessDeniedException';
+      throw error;
+    }
+  };
+  return {
+    startExecution: async (args) => {
+      check('StartExecution', args.stateMachine);
+      return port.startExecution(args);
+    },
+    sendTaskSuccess: async (taskToken, output) => {
+      check('SendTaskSuccess', ownerOf(taskToken));
+      return port.sendTaskSuccess(taskToken, output);
+    },
+    sendTaskFailure: async (taskToken, error, cause) => {
+      check('SendTaskFailure', ownerOf(taskToken));
+      return port.sendTaskFailure(taskToken, error, cause);
+    },
+  };
 }

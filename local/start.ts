@@ -1,6 +1,7 @@
 /**
  * `npm start`: the local twin with demo data. DynamoDB Local persists under .data/, so a second
- * start keeps everything; Ctrl-C stops the API and the Java process.
+ * start keeps everything, and orders that were half-way resume their workflow; Ctrl-C stops the
+ * workflows, the API and the Java process.
  */
 import { createServer } from 'node:net';
 import { ROLES } from '../functions/shared/auth/roles';
@@ -24,6 +25,8 @@ const twin = await startTwin({
   port,
   dataDir: DYNAMODB_DATA_DIR,
   signingKey,
+  // Executions' event logs would only grow in a twin that runs for days; their counts stay.
+  recordWorkflowEvents: false,
   log: process.env.QUIET ? undefined : (line) => console.log(`  ${line}`),
 }).catch((error: Error) => exit(error.message));
 
@@ -31,7 +34,7 @@ let stopping = false;
 const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${signal}: stopping the API and DynamoDB Local…`);
+  console.log(`\n${signal}: stopping the workflows, the API and DynamoDB Local…`);
   await twin.stop();
   process.exit(0);
 };
@@ -49,6 +52,7 @@ const lines = [
   `  OpenAPI  ${twin.url}/openapi.json`,
   `  Health   ${twin.url}/health`,
   `  Data     .data/ (${seeded ? 'demo tenant seeded now' : 'kept from the last run'}); DynamoDB Local at ${twin.dynamoDbEndpoint}`,
+  `  Workflow statemachines/order-lifecycle.asl.json, run in-process; ${resumedLine(twin.resumedOrders)}`,
   '',
   `Development tokens for tenant "${DEMO_TENANT}", valid 12 h — paste into another shell:`,
 ];
@@ -64,6 +68,11 @@ lines.push(
   '',
 );
 console.log(lines.join('\n'));
+
+function resumedLine(resumed: number): string {
+  if (resumed === 0) return 'no unfinished order to resume';
+  return `${resumed} unfinished order${resumed === 1 ? '' : 's'} resumed`;
+}
 
 function portIsFree(candidate: number): Promise<boolean> {
   return new Promise((resolve) => {

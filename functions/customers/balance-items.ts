@@ -7,7 +7,11 @@ import { customerKey } from './store';
  * as the order transition that causes it: `openBalanceMinor` counts approved orders until they
  * close or are cancelled; `closedOrders` tells a new customer from a returning one.
  */
-export const changeOpenBalance = (tenantId: string, customerId: string, deltaMinor: number): TransactItem => ({
+export const changeOpenBalance = (
+  tenantId: string,
+  customerId: string,
+  deltaMinor: number,
+): TransactItem => ({
   Update: {
     TableName: domainTableName(),
     Key: customerKey(tenantId, customerId),
@@ -18,7 +22,11 @@ export const changeOpenBalance = (tenantId: string, customerId: string, deltaMin
   },
 });
 
-export const closeOrderOnCustomer = (tenantId: string, customerId: string, totalMinor: number): TransactItem => ({
+export const closeOrderOnCustomer = (
+  tenantId: string,
+  customerId: string,
+  totalMinor: number,
+): TransactItem => ({
   Update: {
     TableName: domainTableName(),
     Key: customerKey(tenantId, customerId),

@@ -4,6 +4,7 @@ import { ForbiddenError } from '../shared/http/errors';
 import { OrderStateConflictError } from './errors';
 import { inboxPartition } from './keys';
 import type { ApprovalLevel } from './schemas';
+import type { OrderStatus } from './status';
 
 /** A level as an approval rule requires it. */
 export interface RequiredLevel {
@@ -33,7 +34,8 @@ export function levelsFromRule(required: readonly RequiredLevel[], now: Date): A
   }));
 }
 
-export const pendingLevel = (levels: readonly ApprovalLevel[] | undefined) => levels?.find((l) => l.status === 'pending');
+export const pendingLevel = (levels: readonly ApprovalLevel[] | undefined) =>
+  levels?.find((l) => l.status === 'pending');
 
 /** The sparse approval-inbox index entry of the pending level (none when nothing is pending). */
 export function inboxAttributes(tenantId: string, orderId: string, level: ApprovalLevel | undefined) {
@@ -41,21 +43,74 @@ export function inboxAttributes(tenantId: string, orderId: string, level: Approv
   return { inboxPk: inboxPartition(tenantId, level.role), inboxSk: `${level.requestedAt}#${orderId}` };
 }
 
-/** May this person decide this level? Separation of duties and the level's role or named approver. */
+/**
+ * Why this person may not decide this level, or undefined when they may: separation of duties
+ * (not the creator, not two levels of one order) and the level's role or named approver.
+ * The approval inbox shows exactly the levels for which this is undefined.
+ */
+export function refusalToDecide(
+  order: { createdBy: string; approval?: { levels: ApprovalLevel[] } },
+  level: ApprovalLevel,
+  who: Principal,
+): string | undefined {
+  if (order.createdBy === who.userId) return 'You created this order, so you cannot decide on it.';
+  const earlier = order.approval?.levels.find((l) => l.level !== level.level && l.decidedBy === who.userId);
+  if (earlier)
+    return `You already decided level ${earlier.level}; another person must decide level ${level.level}.`;
+  const admin = who.roles.includes('admin');
+  if (level.approverUserId && level.approverUserId !== who.userId && !admin) {
+    return `Level ${level.level} waits on a named approver.`;
+  }
+  if (!who.roles.includes(level.role) && !admin)
+    return `Level ${level.level} waits on the role '${level.role}'.`;
+  return undefined;
+}
+
+/** May this person decide this level? 403 with the reason when not. */
 export function assertMayDecide(
   order: { createdBy: string; approval?: { levels: ApprovalLevel[] } },
   level: ApprovalLevel,
   who: Principal,
 ): void {
-  if (order.createdBy === who.userId) throw new ForbiddenError('You created this order, so you cannot decide on it.');
-  const earlier = order.approval?.levels.find((l) => l.level !== level.level && l.decidedBy === who.userId);
-  if (earlier) throw new ForbiddenError(`You already decided level ${earlier.level}; another person must decide level ${level.level}.`);
-  if (level.approverUserId && level.approverUserId !== who.userId && !who.roles.includes('admin')) {
-    throw new ForbiddenError(`Level ${level.level} waits on a named approver.`);
+  const refusal = refusalToDecide(order, level, who);
+  if (refusal) throw new ForbiddenError(refusal);
+}
+
+/**
+ * The level a decision is for: the pending level of an order that waits for approval, else 409.
+ * `target` is the level this request chose on its first read: when it re-reads after losing a
+ * race, a level decided meanwhile is "already decided", never a reason to decide the next one.
+ */
+export function decidableLevel(
+  order: {
+    status: OrderStatus;
+    approval?: { levels: ApprovalLevel[] };
+    cancelRequest?: unknown;
+    /** Set by the escalation that ran out (see `approvalExpiryOf` in workflow/steps.ts). */
+    approvalExpired?: unknown;
+  },
+  target?: number,
+): ApprovalLevel {
+  const targeted = target === undefined ? undefined : order.approval?.levels.find((l) => l.level === target);
+  if (targeted && targeted.status !== 'pending' && targeted.status !== 'waiting') {
+    throw new OrderStateConflictError(
+      `Level ${target} was already decided (${targeted.status}) by someone else.`,
+      order.status,
+    );
   }
-  if (!who.roles.includes(level.role) && !who.roles.includes('admin')) {
-    throw new ForbiddenError(`Level ${level.level} waits on the role '${level.role}'.`);
+  if (order.status !== 'PENDING_APPROVAL') {
+    throw new OrderStateConflictError(`The order is ${order.status}: no approval is waiting.`, order.status);
   }
+  if (order.cancelRequest) throw new OrderStateConflictError('The order is being cancelled.', order.status);
+  if (order.approvalExpired) {
+    throw new OrderStateConflictError('The approval expired; the order is being cancelled.', order.status);
+  }
+  const level = pendingLevel(order.approval?.levels);
+  if (!level) throw new OrderStateConflictError('No approval level is waiting.', order.status);
+  if (target !== undefined && level.level !== target) {
+    throw new OrderStateConflictError(`Level ${target} is no longer the one waiting.`, order.status);
+  }
+  return level;
 }
 
 /**
@@ -74,7 +129,8 @@ export function decide(
   let next: ApprovalLevel | undefined;
   const updated = levels.map((level): ApprovalLevel => {
     if (level.level === levelNo) {
-      if (level.status !== 'pending') throw new OrderStateConflictError(`Level ${levelNo} is already decided.`, level.status);
+      if (level.status !== 'pending')
+        throw new OrderStateConflictError(`Level ${levelNo} is already decided.`, level.status);
       return { ...level, status: decision, decidedBy: who, decidedAt: at, ...(comment ? { comment } : {}) };
     }
     if (decision === 'approved' && level.level === levelNo + 1) {
@@ -96,7 +152,8 @@ export function escalate(
   now: Date,
 ): { levels: ApprovalLevel[]; escalated?: ApprovalLevel; expired: boolean } {
   const level = pendingLevel(levels);
-  if (!level?.dueAt || Date.parse(level.dueAt) > now.getTime()) return { levels: [...levels], expired: false };
+  if (!level?.dueAt || Date.parse(level.dueAt) > now.getTime())
+    return { levels: [...levels], expired: false };
   if (level.escalations.length >= MAX_ESCALATIONS) return { levels: [...levels], expired: true };
   const toRole: Role = level.escalations.length === 0 ? level.escalateTo : 'admin';
   const escalated: ApprovalLevel = {

@@ -32,11 +32,24 @@ export async function createOrder(principal: Principal, input: OrderCreate, now:
     throw error;
   });
   if (customer.creditLimit && customer.creditLimit.currency !== input.currency) {
-    throw new UnprocessableOrderError('currency-mismatch', 'The order is in another currency than the customer’s account', [
-      { field: 'body.currency', message: `the customer's credit limit is in ${customer.creditLimit.currency}` },
-    ]);
+    throw new UnprocessableOrderError(
+      'currency-mismatch',
+      'The order is in another currency than the customer’s account',
+      [
+        {
+          field: 'body.currency',
+          message: `the customer's credit limit is in ${customer.creditLimit.currency}`,
+        },
+      ],
+    );
   }
-  const { lines, totals } = priceOrder(input, await catalogueEntries(tenantId, input.lines.map((l) => l.sku)));
+  const { lines, totals } = priceOrder(
+    input,
+    await catalogueEntries(
+      tenantId,
+      input.lines.map((l) => l.sku),
+    ),
+  );
 
   const at = now.toISOString();
   const year = now.getUTCFullYear();
@@ -60,7 +73,12 @@ export async function createOrder(principal: Principal, input: OrderCreate, now:
   await putNewOrder(tenantId, order, {
     type: 'ORDER_SUBMITTED',
     actor: { type: 'user', id: principal.userId },
-    details: { number: order.number, totalMinor: totals.totalMinor, currency: order.currency, lines: lines.length },
+    details: {
+      number: order.number,
+      totalMinor: totals.totalMinor,
+      currency: order.currency,
+      lines: lines.length,
+    },
   });
 
   const start: OrderWorkflowInput = { tenantId, orderId: order.id };

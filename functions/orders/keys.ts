@@ -17,14 +17,18 @@ export const eventKey = (tenantId: string, orderId: string, seq: number) => ({
   sk: `EVENT#${String(seq).padStart(6, '0')}`,
 });
 
-export const statusPartition = (tenantId: string, status: OrderStatus) => `${tenantKey(tenantId)}#ORDERS#${status}`;
+export const statusPartition = (tenantId: string, status: OrderStatus) =>
+  `${tenantKey(tenantId)}#ORDERS#${status}`;
 export const customerPartition = (tenantId: string, customerId: string) =>
   `${tenantKey(tenantId)}#CUSTOMER#${customerId}#ORDERS`;
 export const inboxPartition = (tenantId: string, role: string) => `${tenantKey(tenantId)}#APPROVALS#${role}`;
 export const counterKey = (tenantId: string, year: number) => entityKey(tenantId, 'COUNTER', `ORDER#${year}`);
 
 /** The index attributes an order item carries; `createdAt#id` sorts by creation time. */
-export function orderIndexAttributes(tenantId: string, order: { id: string; customerId: string; status: OrderStatus; createdAt: string }) {
+export function orderIndexAttributes(
+  tenantId: string,
+  order: { id: string; customerId: string; status: OrderStatus; createdAt: string },
+) {
   const byTime = `${order.createdAt}#${order.id}`;
   return {
     collectionPk: collectionKey(tenantId, ORDERS_COLLECTION),

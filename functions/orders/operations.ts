@@ -70,7 +70,10 @@ export const getOrderTimeline = defineOperation({
   auth: { roles: readers },
   params: OrderIdParams,
   query: ListQuery,
-  responses: { 200: { description: 'One page of events', schema: TimelinePage }, ...pick(400, 401, 403, 404) },
+  responses: {
+    200: { description: 'One page of events', schema: TimelinePage },
+    ...pick(400, 401, 403, 404),
+  },
 });
 
 export const listApprovals = defineOperation({
@@ -144,7 +147,11 @@ export const reportFulfilmentFailure = defineOperation({
   auth: { roles: ['fulfilment', 'integration'] },
   params: OrderIdParams,
   body: FulfilmentFailureBody,
-  responses: { 202: { description: 'Accepted: compensation runs', schema: Order }, ...pick(400, 401, 403, 404), ...PROBLEM_409 },
+  responses: {
+    202: { description: 'Accepted: compensation runs', schema: Order },
+    ...pick(400, 401, 403, 404),
+    ...PROBLEM_409,
+  },
 });
 
 export const cancelOrder = defineOperation({
@@ -156,7 +163,11 @@ export const cancelOrder = defineOperation({
   auth: { roles: ['admin', 'sales'] },
   params: OrderIdParams,
   body: CancelBody,
-  responses: { 202: { description: 'Accepted: compensation runs', schema: Order }, ...pick(400, 401, 403, 404), ...PROBLEM_409 },
+  responses: {
+    202: { description: 'Accepted: compensation runs', schema: Order },
+    ...pick(400, 401, 403, 404),
+    ...PROBLEM_409,
+  },
 });
 
 export const submitFeedback = defineOperation({

@@ -1,5 +1,5 @@
-import type { FieldIssue } from '../shared/http/errors';
 import type { CatalogueEntry } from '../products/catalogue';
+import type { FieldIssue } from '../shared/http/errors';
 import { UnprocessableOrderError } from './errors';
 import type { OrderCreate, OrderLine, Totals } from './schemas';
 
@@ -10,17 +10,22 @@ const BPS = 10_000n;
  * (BigInt for the products, so no intermediate can lose precision), discounts rounded half up
  * to the minor unit. Throws a 422 naming each line that cannot be priced.
  */
-export function priceOrder(input: OrderCreate, catalogue: ReadonlyMap<string, CatalogueEntry>): { lines: OrderLine[]; totals: Totals } {
+export function priceOrder(
+  input: OrderCreate,
+  catalogue: ReadonlyMap<string, CatalogueEntry>,
+): { lines: OrderLine[]; totals: Totals } {
   const issues: FieldIssue[] = [];
   const seen = new Map<string, number>();
   input.lines.forEach((line, i) => {
     const field = `body.lines.${i}`;
     const first = seen.get(line.sku);
-    if (first !== undefined) issues.push({ field: `${field}.sku`, message: `repeats line ${first}; change its quantity instead` });
+    if (first !== undefined)
+      issues.push({ field: `${field}.sku`, message: `repeats line ${first}; change its quantity instead` });
     seen.set(line.sku, i);
     const product = catalogue.get(line.sku);
     if (!product) issues.push({ field: `${field}.sku`, message: `no product with SKU '${line.sku}'` });
-    else if (!product.active) issues.push({ field: `${field}.sku`, message: `product '${line.sku}' is not for sale` });
+    else if (!product.active)
+      issues.push({ field: `${field}.sku`, message: `product '${line.sku}' is not for sale` });
     else if (product.unitPrice.currency !== input.currency) {
       issues.push({
         field: `${field}.sku`,
@@ -78,7 +83,9 @@ function safe(value: bigint, field: string): number {
   return Number(value);
 }
 
-export const maxLineDiscountBps = (lines: readonly OrderLine[]) => Math.max(0, ...lines.map((l) => l.discountBps));
+export const maxLineDiscountBps = (lines: readonly OrderLine[]) =>
+  Math.max(0, ...lines.map((l) => l.discountBps));
 
 /** SO-2026-000123: a prefix, the year, a per-tenant sequence. */
-export const formatOrderNumber = (year: number, sequence: number) => `SO-${year}-${String(sequence).padStart(6, '0')}`;
+export const formatOrderNumber = (year: number, sequence: number) =>
+  `SO-${year}-${String(sequence).padStart(6, '0')}`;

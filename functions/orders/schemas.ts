@@ -5,11 +5,17 @@ import { CurrencyCode, Money } from '../shared/money';
 import { ListQuery, pageOf } from '../shared/schemas';
 import { CANCELLATION_CODES, ORDER_STATUSES } from './status';
 
-export const MAX_LINES = 100;
+/**
+ * A transaction holds at most 100 items: reserving or shipping an order writes the order, its
+ * timeline event and one item per line.
+ */
+export const MAX_LINES = 98;
 
 export const OrderStatusSchema = z.enum(ORDER_STATUSES);
 
-const Sku = z.string().regex(/^[A-Z0-9][A-Z0-9._-]{0,63}$/, 'must be a SKU: upper-case letters, digits, . _ -');
+const Sku = z
+  .string()
+  .regex(/^[A-Z0-9][A-Z0-9._-]{0,63}$/, 'must be a SKU: upper-case letters, digits, . _ -');
 
 export const OrderLineInput = z.strictObject({
   sku: Sku,
@@ -98,8 +104,14 @@ export type Cancellation = z.infer<typeof Cancellation>;
 export const Evaluation = z.strictObject({
   stageSeconds: z.record(z.string(), z.number()).describe('Seconds spent in each status, in lifecycle order'),
   cycleSeconds: z.number().describe('From submission to delivery'),
-  onTime: z.boolean().nullable().describe('Delivered on or before the promised date; null when none was promised'),
-  approvalSlaMet: z.boolean().nullable().describe('Every approval level decided within its SLA; null when none was needed'),
+  onTime: z
+    .boolean()
+    .nullable()
+    .describe('Delivered on or before the promised date; null when none was promised'),
+  approvalSlaMet: z
+    .boolean()
+    .nullable()
+    .describe('Every approval level decided within its SLA; null when none was needed'),
   escalations: z.number().int(),
   closedAt: z.iso.datetime(),
 });
@@ -134,7 +146,9 @@ export const Order = z.strictObject({
   shipments: z.array(Shipment).optional(),
   deliveredAt: z.iso.datetime().optional(),
   cancellation: Cancellation.optional(),
-  rejection: z.strictObject({ by: z.string(), at: z.iso.datetime(), comment: z.string(), level: z.number() }).optional(),
+  rejection: z
+    .strictObject({ by: z.string(), at: z.iso.datetime(), comment: z.string(), level: z.number() })
+    .optional(),
   evaluation: Evaluation.optional(),
   feedback: Feedback.extend({ by: z.string(), at: z.iso.datetime() }).optional(),
   createdAt: z.iso.datetime(),
@@ -172,6 +186,7 @@ export const ShipmentBody = z.strictObject({
   carrier: z.string().trim().min(1).max(100),
   trackingNumber: z.string().trim().min(1).max(100),
 });
+export type ShipmentReport = z.infer<typeof ShipmentBody>;
 export const DeliveryBody = z.strictObject({
   deliveredAt: z.iso.datetime().optional().describe('When the partner delivered; now when absent'),
 });
@@ -190,5 +205,6 @@ export const PendingApproval = z.strictObject({
   dueAt: z.iso.datetime(),
   ruleId: z.string().optional(),
 });
+export type PendingApproval = z.infer<typeof PendingApproval>;
 export const PendingApprovalPage = pageOf(PendingApproval);
 export const ApprovalsQuery = ListQuery.extend({ status: z.literal('pending').default('pending') });

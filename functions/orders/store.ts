@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { documentClient, domainTableName } from '../shared/db/client';
 import { decodeCursor, encodeCursor } from '../shared/db/cursor';
-import { NotFoundError } from '../shared/http/errors';
+import { collectionKey } from '../shared/db/keys';
+import { NotFoundError, ValidationError } from '../shared/http/errors';
 import { OrderChangedError } from './errors';
 import {
   counterKey,
@@ -22,7 +23,7 @@ import {
   orderKey,
   statusPartition,
 } from './keys';
-import { Order, type Actor, type TimelineEvent } from './schemas';
+import { type Actor, Order, type TimelineEvent } from './schemas';
 import type { OrderStatus } from './status';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -72,7 +73,14 @@ export interface NewEvent {
   details?: Record<string, unknown>;
 }
 
-function eventItem(tenantId: string, orderId: string, seq: number, status: OrderStatus, event: NewEvent, at: string) {
+function eventItem(
+  tenantId: string,
+  orderId: string,
+  seq: number,
+  status: OrderStatus,
+  event: NewEvent,
+  at: string,
+) {
   return {
     ...eventKey(tenantId, orderId, seq),
     entity: ORDER_EVENT_ENTITY,
@@ -111,7 +119,13 @@ export async function putNewOrder(tenantId: string, order: Order, event: NewEven
         {
           Put: {
             TableName: table,
-            Item: { ...orderKey(tenantId, order.id), ...orderIndexAttributes(tenantId, order), entity: ORDER_ENTITY, tenantId, ...order },
+            Item: {
+              ...orderKey(tenantId, order.id),
+              ...orderIndexAttributes(tenantId, order),
+              entity: ORDER_ENTITY,
+              tenantId,
+              ...order,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -174,7 +188,11 @@ export async function transitionOrder(t: Transition): Promise<number> {
   const version = t.expectedVersion + 1;
   const status = t.toStatus ?? t.fromStatus;
   const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
-  const values: Record<string, unknown> = { ':expected': t.expectedVersion, ':version': version, ':now': t.now };
+  const values: Record<string, unknown> = {
+    ':expected': t.expectedVersion,
+    ':version': version,
+    ':now': t.now,
+  };
   const sets = ['#version = :version', '#updatedAt = :now'];
   const set: Record<string, unknown> = { ...t.set };
   if (t.toStatus && t.toStatus !== t.fromStatus) {
@@ -219,9 +237,11 @@ export async function transitionOrder(t: Transition): Promise<number> {
   } catch (error) {
     if (error instanceof TransactionCanceledException) {
       const reasons = (error.CancellationReasons ?? []).map((r) => (r.Code === 'None' ? undefined : r.Code));
-      if (reasons[0] === 'ConditionalCheckFailed' || reasons[1] === 'ConditionalCheckFailed') {
-        throw new OrderChangedError(t.orderId);
-      }
+      // A failed version guard, or another transaction writing the order at this very moment:
+      // either way the order is not what was read, and a re-read decides again.
+      const changed = (reason: string | undefined) =>
+        reason === 'ConditionalCheckFailed' || reason === 'TransactionConflict';
+      if (changed(reasons[0]) || changed(reasons[1])) throw new OrderChangedError(t.orderId);
       throw new TransitionCancelledError(reasons);
     }
     throw error;
@@ -229,13 +249,49 @@ export async function transitionOrder(t: Transition): Promise<number> {
   return version;
 }
 
-/** Retries `attempt` (read → decide → transition) when another writer changed the order meanwhile. */
+/** The stored order after a committed transition: what the workflow's next step is decided on. */
+export function afterTransition(record: OrderRecord, t: Transition, version: number): OrderRecord {
+  const after: Record<string, unknown> = { ...record, ...t.set, version, updatedAt: t.now };
+  if (t.toStatus && t.toStatus !== t.fromStatus) {
+    after.status = t.toStatus;
+    after.statusChangedAt = t.now;
+  }
+  for (const field of t.remove ?? []) delete after[field];
+  return after as OrderRecord;
+}
+
+export type Change = Omit<Transition, 'tenantId' | 'orderId' | 'expectedVersion' | 'fromStatus'>;
+
+/** Transitions the order that was read (guarded by its version) and returns it as now stored. */
+export async function changeOrder(
+  tenantId: string,
+  record: OrderRecord,
+  change: Change,
+): Promise<OrderRecord> {
+  const t: Transition = {
+    ...change,
+    tenantId,
+    orderId: record.id,
+    expectedVersion: record.version,
+    fromStatus: record.status,
+  };
+  return afterTransition(record, t, await transitionOrder(t));
+}
+
+/** Another transaction held a stock or customer item the transition also writes: nothing was decided, retry. */
+const contended = (error: unknown) =>
+  error instanceof TransitionCancelledError && error.reasons.includes('TransactionConflict');
+
+/**
+ * Retries `attempt` (read → decide → transition) when another writer changed the order meanwhile
+ * or held an item of the same transaction.
+ */
 export async function withOrderRetry<T>(attempt: () => Promise<T>, attempts = 5): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof OrderChangedError) || i >= attempts) throw error;
+      if (!(error instanceof OrderChangedError || contended(error)) || i >= attempts) throw error;
       await new Promise((r) => setTimeout(r, 10 * i + Math.random() * 20));
     }
   }
@@ -244,26 +300,46 @@ export async function withOrderRetry<T>(attempt: () => Promise<T>, attempts = 5)
 export interface OrderListFilter {
   status?: OrderStatus;
   customerId?: string;
+  /** Inclusive. */
   createdFrom?: string;
+  /** Exclusive. */
   createdTo?: string;
   limit: number;
   cursor?: string;
 }
 
+/** Reads a page needs at most: a status filter on the customer index may skip many orders. */
+const MAX_PAGE_READS = 5;
+
 /**
  * Orders newest first, by status, by customer or all, within an optional created-date range:
  * one Query on the index that serves the filter (status and customer together: the customer
- * index, filtered by status).
+ * index, filtered by status, in at most MAX_PAGE_READS Queries). Each Query asks for one order
+ * more than the page still needs, so the last page carries no cursor.
  */
-export async function listOrders(tenantId: string, filter: OrderListFilter): Promise<{ items: Order[]; nextCursor?: string }> {
-  const from = filter.createdFrom ?? '0000';
-  const to = filter.createdTo ?? '9999';
+export async function listOrders(
+  tenantId: string,
+  filter: OrderListFilter,
+): Promise<{ items: Order[]; nextCursor?: string }> {
+  // Stored times are `toISOString()`; a bound written another way (no milliseconds) would compare wrongly as text.
+  const from = filter.createdFrom === undefined ? undefined : new Date(filter.createdFrom);
+  const to = filter.createdTo === undefined ? undefined : new Date(filter.createdTo);
+  if (from && to && from.getTime() >= to.getTime()) {
+    throw new ValidationError([{ field: 'query.createdTo', message: 'must be later than createdFrom' }]);
+  }
+  const timeFrom = from?.toISOString() ?? '0000';
+  // `createdAt#id` of an order created exactly at `to` sorts after `to` itself: the bound is exclusive.
+  const timeTo = to?.toISOString() ?? '9999';
   let query: QueryCommandInput;
   let list: string;
-  let partition: { attribute: string; value: string };
+  let index: { partition: string; sort: string; value: string };
   if (filter.customerId) {
     list = `ORDERS#CUSTOMER#${filter.customerId}`;
-    partition = { attribute: 'customerPk', value: customerPartition(tenantId, filter.customerId) };
+    index = {
+      partition: 'customerPk',
+      sort: 'customerSk',
+      value: customerPartition(tenantId, filter.customerId),
+    };
     query = {
       TableName: domainTableName(),
       IndexName: 'ordersByCustomer',
@@ -271,55 +347,80 @@ export async function listOrders(tenantId: string, filter: OrderListFilter): Pro
       ...(filter.status
         ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }
         : {}),
-      ExpressionAttributeValues: { ':p': partition.value, ':from': from, ':to': to, ...(filter.status ? { ':status': filter.status } : {}) },
+      ExpressionAttributeValues: {
+        ':p': index.value,
+        ':from': timeFrom,
+        ':to': timeTo,
+        ...(filter.status ? { ':status': filter.status } : {}),
+      },
     };
   } else if (filter.status) {
     list = `ORDERS#STATUS#${filter.status}`;
-    partition = { attribute: 'statusPk', value: statusPartition(tenantId, filter.status) };
+    index = { partition: 'statusPk', sort: 'statusSk', value: statusPartition(tenantId, filter.status) };
     query = {
       TableName: domainTableName(),
       IndexName: 'ordersByStatus',
       KeyConditionExpression: 'statusPk = :p AND statusSk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':p': partition.value, ':from': from, ':to': to },
+      ExpressionAttributeValues: { ':p': index.value, ':from': timeFrom, ':to': timeTo },
     };
   } else {
     list = ORDERS_COLLECTION;
-    partition = { attribute: 'collectionPk', value: `T#${tenantId}#${ORDERS_COLLECTION}` };
+    index = {
+      partition: 'collectionPk',
+      sort: 'collectionSk',
+      value: collectionKey(tenantId, ORDERS_COLLECTION),
+    };
     query = {
       TableName: domainTableName(),
       IndexName: 'byTenantCollection',
       KeyConditionExpression: 'collectionPk = :p AND collectionSk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':p': partition.value, ':from': ulidBound(filter.createdFrom, '0'), ':to': ulidBound(filter.createdTo, 'Z') },
+      ExpressionAttributeValues: {
+        ':p': index.value,
+        ':from': from ? ulidBound(from.getTime(), '0') : '0'.repeat(26),
+        // Ids of the last millisecond before `to`, and none of `to` itself.
+        ':to': to ? ulidBound(to.getTime() - 1, 'Z') : 'Z'.repeat(26),
+      },
     };
   }
-  const startKey = decodeCursor(filter.cursor, list, partition);
-  // With a filter, a page may need several reads to fill; bounded so a request stays bounded.
   const items: Record<string, unknown>[] = [];
-  let lastKey = startKey;
-  for (let reads = 0; reads < 5 && items.length < filter.limit; reads++) {
+  let lastKey = decodeCursor(filter.cursor, list, { attribute: index.partition, value: index.value });
+  for (let reads = 0; reads < MAX_PAGE_READS && items.length <= filter.limit; reads++) {
     const result = await documentClient.send(
-      new QueryCommand({ ...query, ScanIndexForward: false, Limit: filter.limit - items.length, ExclusiveStartKey: lastKey }),
+      new QueryCommand({
+        ...query,
+        ScanIndexForward: false,
+        Limit: filter.limit + 1 - items.length,
+        ExclusiveStartKey: lastKey,
+      }),
     );
     items.push(...(result.Items ?? []));
     lastKey = result.LastEvaluatedKey;
     if (!lastKey) break;
   }
-  return { items: items.map(toOrder), nextCursor: encodeCursor(list, lastKey) };
+  const page = items.slice(0, filter.limit);
+  const last = page.at(-1);
+  // More orders than the page holds: continue after its last one. Otherwise the reads ran out
+  // (or stopped) where DynamoDB says.
+  const next =
+    items.length > filter.limit && last
+      ? { pk: last.pk, sk: last.sk, [index.partition]: last[index.partition], [index.sort]: last[index.sort] }
+      : lastKey;
+  return { items: page.map(toOrder), nextCursor: encodeCursor(list, next) };
 }
 
-/** ULIDs begin with their creation time: a date bound becomes an id bound. */
-function ulidBound(iso: string | undefined, fill: '0' | 'Z'): string {
-  if (!iso) return fill.repeat(26);
+/** ULIDs begin with their creation time (48 bits, 10 characters): a time bound becomes an id bound. */
+function ulidBound(ms: number, fill: '0' | 'Z'): string {
   const ENCODING = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-  let ms = new Date(iso).getTime();
+  let rest = Math.max(0, ms);
   let time = '';
   for (let i = 0; i < 10; i++) {
-    time = ENCODING.charAt(ms % 32) + time;
-    ms = Math.floor(ms / 32);
+    time = ENCODING.charAt(rest % 32) + time;
+    rest = Math.floor(rest / 32);
   }
   return time + fill.repeat(16);
 }
 
+/** One page of an order's timeline, oldest first; one Query (one event more than the page, to know if there is another). */
 export async function listTimeline(
   tenantId: string,
   orderId: string,
@@ -327,17 +428,21 @@ export async function listTimeline(
   cursor?: string,
 ): Promise<{ items: TimelineEvent[]; nextCursor?: string }> {
   const pk = orderKey(tenantId, orderId).pk;
+  const list = `TIMELINE#${orderId}`;
   const result = await documentClient.send(
     new QueryCommand({
       TableName: domainTableName(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
       ExpressionAttributeValues: { ':pk': pk, ':events': 'EVENT#' },
-      Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor, `TIMELINE#${orderId}`, { attribute: 'pk', value: pk }),
+      Limit: limit + 1,
+      ExclusiveStartKey: decodeCursor(cursor, list, { attribute: 'pk', value: pk }),
     }),
   );
+  const found = result.Items ?? [];
+  const page = found.slice(0, limit);
+  const last = page.at(-1);
   return {
-    items: (result.Items ?? []).map((item) => ({
+    items: page.map((item) => ({
       seq: item.seq,
       type: item.type,
       status: item.status,
@@ -345,7 +450,7 @@ export async function listTimeline(
       actor: item.actor,
       ...(item.details ? { details: item.details } : {}),
     })),
-    nextCursor: encodeCursor(`TIMELINE#${orderId}`, result.LastEvaluatedKey),
+    nextCursor: found.length > limit && last ? encodeCursor(list, { pk: last.pk, sk: last.sk }) : undefined,
   };
 }
 
@@ -362,7 +467,7 @@ export async function listRecentOrderDecisions(
       TableName: domainTableName(),
       IndexName: 'byTenantCollection',
       KeyConditionExpression: 'collectionPk = :p',
-      ExpressionAttributeValues: { ':p': `T#${tenantId}#${ORDERS_COLLECTION}` },
+      ExpressionAttributeValues: { ':p': collectionKey(tenantId, ORDERS_COLLECTION) },
       ProjectionExpression: 'id, #number, createdAt, approval.decision, decisionFacts',
       ExpressionAttributeNames: { '#number': 'number' },
       ScanIndexForward: false,

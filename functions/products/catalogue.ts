@@ -1,5 +1,5 @@
-import { domainTableName } from '../shared/db/client';
 import { batchGet } from '../shared/db/batch-get';
+import { domainTableName } from '../shared/db/client';
 import type { Money } from '../shared/money';
 import { productKey, skuKey } from './store';
 
@@ -16,12 +16,19 @@ export interface CatalogueEntry {
  * The catalogue entries for a set of SKUs, in two BatchGetItem requests (SKU → product id,
  * then the products). SKUs the tenant does not have are simply absent from the map.
  */
-export async function catalogueEntries(tenantId: string, skus: readonly string[]): Promise<Map<string, CatalogueEntry>> {
+export async function catalogueEntries(
+  tenantId: string,
+  skus: readonly string[],
+): Promise<Map<string, CatalogueEntry>> {
   const table = domainTableName();
   const unique = [...new Set(skus)];
-  const skuItems = await batchGet(table, unique.map((sku) => skuKey(tenantId, sku)), {
-    expression: 'productId',
-  });
+  const skuItems = await batchGet(
+    table,
+    unique.map((sku) => skuKey(tenantId, sku)),
+    {
+      expression: 'productId',
+    },
+  );
   const products = await batchGet(
     table,
     skuItems.map((item) => productKey(tenantId, item.productId as string)),

@@ -9,7 +9,13 @@ import { productKey } from './store';
  */
 const NAMES = { '#onHand': 'onHand', '#reserved': 'reserved', '#available': 'available' };
 
-const update = (tenantId: string, productId: string, expression: string, condition: string, quantity: number): TransactItem => ({
+const update = (
+  tenantId: string,
+  productId: string,
+  expression: string,
+  condition: string,
+  quantity: number,
+): TransactItem => ({
   Update: {
     TableName: domainTableName(),
     Key: productKey(tenantId, productId),
@@ -25,12 +31,30 @@ const update = (tenantId: string, productId: string, expression: string, conditi
 
 /** Sets `quantity` aside for an order: fails unless that many are available. */
 export const reserveStock = (tenantId: string, productId: string, quantity: number) =>
-  update(tenantId, productId, 'SET #reserved = #reserved + :q, #available = #available - :q', '#available >= :q', quantity);
+  update(
+    tenantId,
+    productId,
+    'SET #reserved = #reserved + :q, #available = #available - :q',
+    '#available >= :q',
+    quantity,
+  );
 
 /** Gives a reservation back (compensation). */
 export const releaseStock = (tenantId: string, productId: string, quantity: number) =>
-  update(tenantId, productId, 'SET #reserved = #reserved - :q, #available = #available + :q', '#reserved >= :q', quantity);
+  update(
+    tenantId,
+    productId,
+    'SET #reserved = #reserved - :q, #available = #available + :q',
+    '#reserved >= :q',
+    quantity,
+  );
 
 /** The reserved goods left the warehouse: on hand and reserved both drop, available is unchanged. */
 export const shipStock = (tenantId: string, productId: string, quantity: number) =>
-  update(tenantId, productId, 'SET #onHand = #onHand - :q, #reserved = #reserved - :q', '#reserved >= :q', quantity);
+  update(
+    tenantId,
+    productId,
+    'SET #onHand = #onHand - :q, #reserved = #reserved - :q',
+    '#reserved >= :q',
+    quantity,
+  );

@@ -12,7 +12,14 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { type DynamoAction, functionName, functions, httpFunctions } from '../../functions/manifest';
+import {
+  type DynamoAction,
+  functionName,
+  functions,
+  httpFunctions,
+  stateMachines,
+  taskFunctions,
+} from '../../functions/manifest';
 import { TENANT_CLAIM } from '../../functions/shared/auth/claims';
 import { ROLES } from '../../functions/shared/auth/roles';
 import { domainTable, idempotencyTable, tables } from '../../functions/shared/db/tables';
@@ -424,5 +431,64 @@ describe('cdk-nag AWS Solutions rules', () => {
       );
       assert.ok(covered, `${ack.id} is acknowledged at ${ack.path} but nothing there raises it`);
     }
+  });
+});
+
+describe('order workflow', () => {
+  const [machineId, machine] = single(ofType('AWS::StepFunctions::StateMachine'), 'state machine');
+  const definitionFile = JSON.parse(
+    readFileSync(new URL(`../../${stateMachines[0]?.definitionFile}`, import.meta.url), 'utf8'),
+  ) as Json;
+
+  it('is deployed from the ASL file the twin runs, each placeholder bound to its task function', () => {
+    assert.equal(machine.Properties.StateMachineType, 'STANDARD');
+    const substitutions = machine.Properties.DefinitionSubstitutions as Record<string, unknown>;
+    for (const task of taskFunctions) {
+      assert.equal(getAttId(substitutions[task.definitionSubstitution]), lambdaOf(task.name)[0], task.name);
+    }
+    assert.equal(Object.keys(substitutions).length, taskFunctions.length);
+    // The body CloudFormation receives is the file itself: placeholders intact, nothing rewritten.
+    const body = machine.Properties.DefinitionString as string | { 'Fn::Join': [string, unknown[]] };
+    const text = typeof body === 'string' ? body : body['Fn::Join'][1].join('');
+    assert.deepEqual(JSON.parse(text), definitionFile);
+  });
+
+  it('logs every transition without execution data, and traces', () => {
+    const logging = machine.Properties.LoggingConfiguration as Json;
+    assert.equal(logging.Level, 'ALL');
+    assert.equal(logging.IncludeExecutionData, false);
+    assert.deepEqual(machine.Properties.TracingConfiguration, { Enabled: true });
+  });
+
+  it('may invoke its task functions and no other function', () => {
+    const roleId = getAttId(machine.Properties.RoleArn) as string;
+    const statements = ofType('AWS::IAM::Policy')
+      .filter(([, p]) => asArray(p.Properties.Roles as unknown[]).some((r) => refId(r) === roleId))
+      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+    const invoked = statements
+      .filter((s) => asArray(s.Action).includes('lambda:InvokeFunction'))
+      .flatMap((s) => asArray(s.Resource).map(getAttId));
+    assert.deepEqual(invoked.sort(), taskFunctions.map((task) => lambdaOf(task.name)[0]).sort());
+    assert.ok(machineId);
+  });
+
+  it('lets exactly the functions the manifest names start executions or answer task tokens, on this machine only', () => {
+    for (const spec of functions) {
+      const name = functionName(spec);
+      const roleId = getAttId(lambdaOf(name)[1].Properties.Role) as string;
+      const role = resources[roleId] as Resource;
+      const statements = (
+        (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[] | undefined) ?? []
+      ).flatMap((p) => p.PolicyDocument.Statement);
+      const states = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('states:')));
+      const granted = states.flatMap((s) => asArray(s.Action)).sort();
+      const listed = (spec.workflow?.orderLifecycle ?? []).map((a) => `states:${a}`).sort();
+      assert.deepEqual(granted, listed, name);
+      for (const statement of states) {
+        assert.match(JSON.stringify(statement.Resource), /stateMachine:Orderly-OrderLifecycle"/, name);
+      }
+    }
+    const starters = functions.filter((f) => f.workflow?.orderLifecycle?.includes('StartExecution'));
+    assert.deepEqual(starters.map(functionName), ['createOrder'], 'only order creation starts executions');
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { defineRule } from '../../functions/approvals/rules';
 import { createTestTables } from '../support/database';
 import { invoke, principal, uniqueTenant } from '../support/invoke';
 
@@ -17,13 +18,13 @@ const PUT = 'PUT /v1/approval-rules';
 /** A rule set unlike the defaults: two rules. */
 const custom = {
   rules: [
-    {
-      id: 'new-customer',
-      name: 'New customers',
-      when: { newCustomer: true },
-      then: { type: 'require-approval', levels: [{ role: 'approver', slaSeconds: 3600 }] },
-    },
-    { id: 'rest', name: 'Everything else', when: {}, then: { type: 'auto-approve' } },
+    defineRule(
+      'new-customer',
+      'New customers',
+      { newCustomer: true },
+      { type: 'require-approval', levels: [{ role: 'approver', slaSeconds: 3600 }] },
+    ),
+    defineRule('rest', 'Everything else', {}, { type: 'auto-approve' }),
   ],
 };
 
@@ -115,12 +116,12 @@ describe('approval rules against DynamoDB Local', () => {
     const admin = principal(tenant);
     const rules = [
       ...custom.rules.slice(0, 1),
-      {
-        id: 'band',
-        name: 'Empty band',
-        when: { orderTotalAtLeast: '500.00', orderTotalBelow: '500' },
-        then: { type: 'auto-approve' },
-      },
+      defineRule(
+        'band',
+        'Empty band',
+        { orderTotalAtLeast: '500.00', orderTotalBelow: '500' },
+        { type: 'auto-approve' },
+      ),
       custom.rules[1],
     ];
     const res = await invoke(put, {

@@ -1,20 +1,45 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { Role } from '../../functions/shared/auth/roles';
 import { startTwin, type Twin } from '../../local/twin';
 
+export interface TestTwinOptions {
+  /** Reuse the tables of an earlier twin (a restart); fresh ones when absent. */
+  tablePrefix?: string;
+  /** Scales the state machine's Retry intervals; tests wait milliseconds, not seconds. */
+  retryIntervalScale?: number;
+}
+
+export type TestTwin = Twin & {
+  tablePrefix: string;
+  client(token?: string): ApiClient;
+  /** Emits `line` for every log line of the twin: the runner logs each state an execution enters. */
+  log: EventEmitter;
+};
+
 /**
- * The local twin for end-to-end tests: the real gateway on a free port, the real handlers, and
- * fresh tables in the DynamoDB Local that `npm test` started.
+ * The local twin for end-to-end and workflow tests: the real gateway on a free port, the real
+ * handlers, the real state machine run by the twin's runner (`twin.runner`), and fresh tables in
+ * the DynamoDB Local that `npm test` started. One twin at a time per test file: the handlers'
+ * table names and workflow port are per process.
  */
-export async function startTestTwin(): Promise<Twin & { client(token?: string): ApiClient }> {
+export async function startTestTwin(options: TestTwinOptions = {}): Promise<TestTwin> {
   const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
   if (!endpoint) throw new Error('Run tests with `npm test` (it starts DynamoDB Local)');
+  const tablePrefix = options.tablePrefix ?? `e2e-${randomUUID().slice(0, 8)}`;
+  const log = new EventEmitter();
+  log.setMaxListeners(0);
   const twin = await startTwin({
     port: 0,
     dynamoDbEndpoint: endpoint,
-    tablePrefix: `e2e-${randomUUID().slice(0, 8)}`,
+    tablePrefix,
+    retryIntervalScale: options.retryIntervalScale ?? 0.01,
+    log: (line) => {
+      if (process.env.ORDERLY_TEST_LOG) console.log(line);
+      log.emit('line', line);
+    },
   });
-  return { ...twin, client: (token?: string) => apiClient(twin.url, token) };
+  return { ...twin, tablePrefix, log, client: (token?: string) => apiClient(twin.url, token) };
 }
 
 export interface ApiResponse {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { compareDecimals, toMinorUnitsCeil } from '../../functions/approvals/decimal';
 import { defaultRuleSet } from '../../functions/approvals/defaults';
 import { decide, exceedsCreditLimit, resolveLevels } from '../../functions/approvals/engine';
-import { Decision, type Facts, type Rule, RuleSet } from '../../functions/approvals/rules';
+import { Decision, defineRule, type Facts, type Rule, RuleSet } from '../../functions/approvals/rules';
 import { validateRuleSet } from '../../functions/approvals/validate';
 
 const facts = (over: Partial<Facts> = {}): Facts => ({
@@ -18,10 +18,10 @@ const facts = (over: Partial<Facts> = {}): Facts => ({
 });
 
 const approve = { type: 'auto-approve' } as const;
-const fallback: Rule = { id: 'default', name: 'Everything else', when: {}, then: approve };
+const fallback: Rule = defineRule('default', 'Everything else', {}, approve);
 /** One conditional rule that auto-rejects, then the catch-all: `hit` tells whether it matched. */
 const hit = (when: Rule['when'], f: Facts) =>
-  decide({ rules: [{ id: 'r', name: 'R', when, then: { type: 'auto-reject', reason: 'x' } }, fallback] }, f)
+  decide({ rules: [defineRule('r', 'R', when, { type: 'auto-reject', reason: 'x' }), fallback] }, f)
     .ruleId === 'r';
 
 describe('approval engine: conditions', () => {
@@ -128,9 +128,9 @@ describe('approval engine: decisions', () => {
   it('takes the first matching rule, not the strictest', () => {
     const rules: RuleSet = {
       rules: [
-        { id: 'small', name: 'Small', when: { orderTotalBelow: '10' }, then: approve },
-        { id: 'new', name: 'New', when: { newCustomer: true }, then: { type: 'auto-reject', reason: 'new' } },
-        { id: 'also-new', name: 'New too', when: { newCustomer: true }, then: approve },
+        defineRule('small', 'Small', { orderTotalBelow: '10' }, approve),
+        defineRule('new', 'New', { newCustomer: true }, { type: 'auto-reject', reason: 'new' }),
+        defineRule('also-new', 'New too', { newCustomer: true }, approve),
         fallback,
       ],
     };
@@ -157,12 +157,12 @@ describe('approval engine: decisions', () => {
   it('records the rule, its reason and exactly the facts its conditions looked at', () => {
     const rules: RuleSet = {
       rules: [
-        {
-          id: 'risky',
-          name: 'Risky',
-          when: { newCustomer: true, categoriesAny: ['chemicals'], maxLineDiscountBpsAbove: 100 },
-          then: { type: 'auto-reject', reason: 'Needs a human' },
-        },
+        defineRule(
+          'risky',
+          'Risky',
+          { newCustomer: true, categoriesAny: ['chemicals'], maxLineDiscountBpsAbove: 100 },
+          { type: 'auto-reject', reason: 'Needs a human' },
+        ),
         fallback,
       ],
     };

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultRuleSet } from '../../functions/approvals/defaults';
 import { InvalidApprovalRulesError } from '../../functions/approvals/errors';
-import { type Rule, RuleSet } from '../../functions/approvals/rules';
+import { defineRule, type Outcome, type Rule, RuleSet } from '../../functions/approvals/rules';
 import { assertValidRuleSet, validateRuleSet } from '../../functions/approvals/validate';
 import { problemFromError } from '../../functions/shared/http/problem';
 
-const fallback: Rule = { id: 'default', name: 'Everything else', when: {}, then: { type: 'auto-approve' } };
-const approval = (levels: Extract<Rule['then'], { type: 'require-approval' }>['levels']): Rule['then'] => ({
+const fallback: Rule = defineRule('default', 'Everything else', {}, { type: 'auto-approve' });
+const approval = (levels: Extract<Outcome, { type: 'require-approval' }>['levels']): Outcome => ({
   type: 'require-approval',
   levels,
 });
@@ -20,7 +20,7 @@ describe('approval rules: semantic validation names the rule', () => {
   });
 
   it('refuses duplicate rule ids', () => {
-    const rule: Rule = { id: 'big', name: 'Big', when: { orderTotalAtLeast: '10' }, then: fallback.then };
+    const rule = defineRule('big', 'Big', { orderTotalAtLeast: '10' }, fallback.then);
     assert.deepEqual(issuesOf([rule, { ...rule, name: 'Big again' }, fallback]), [
       {
         field: 'body.rules.1.id',
@@ -41,7 +41,7 @@ describe('approval rules: semantic validation names the rule', () => {
   it('refuses an unconditional rule before the last: the rules after it are never reached', () => {
     const issues = issuesOf([
       { ...fallback, id: 'catch-early' },
-      { id: 'never', name: 'Never', when: { newCustomer: true }, then: fallback.then },
+      defineRule('never', 'Never', { newCustomer: true }, fallback.then),
       fallback,
     ]);
     assert.deepEqual(
@@ -51,13 +51,9 @@ describe('approval rules: semantic validation names the rule', () => {
   });
 
   it('refuses an empty total band, comparing decimals by value', () => {
-    const band = (orderTotalAtLeast: string, orderTotalBelow: string): Rule => ({
-      id: 'band',
-      name: 'Band',
-      when: { orderTotalAtLeast, orderTotalBelow },
-      then: fallback.then,
-    });
-    const other = (id: string): Rule => ({ id, name: id, when: { newCustomer: true }, then: fallback.then });
+    const band = (orderTotalAtLeast: string, orderTotalBelow: string) =>
+      defineRule('band', 'Band', { orderTotalAtLeast, orderTotalBelow }, fallback.then);
+    const other = (id: string) => defineRule(id, id, { newCustomer: true }, fallback.then);
     const issues = issuesOf([other('a'), other('b'), other('c'), band('100.00', '100'), fallback]);
     assert.deepEqual(issues, [
       {
@@ -72,17 +68,17 @@ describe('approval rules: semantic validation names the rule', () => {
 
   it('refuses levels that wait on or escalate to roles that never approve', () => {
     const issues = issuesOf([
-      {
-        id: 'odd-levels',
-        name: 'Odd levels',
-        when: { newCustomer: true },
-        then: approval([
+      defineRule(
+        'odd-levels',
+        'Odd levels',
+        { newCustomer: true },
+        approval([
           { role: 'approver', slaSeconds: 3600 },
           { role: 'integration', slaSeconds: 3600 },
           { role: 'admin', slaSeconds: 3600, escalateTo: 'analyst' },
           { role: 'analyst', slaSeconds: 3600 },
         ]),
-      },
+      ),
       fallback,
     ]);
     assert.deepEqual(
@@ -98,15 +94,15 @@ describe('approval rules: semantic validation names the rule', () => {
 
   it('refuses one named approver on two levels (one person cannot approve two levels)', () => {
     const issues = issuesOf([
-      {
-        id: 'same-person',
-        name: 'Same person',
-        when: { orderTotalAtLeast: '1' },
-        then: approval([
+      defineRule(
+        'same-person',
+        'Same person',
+        { orderTotalAtLeast: '1' },
+        approval([
           { role: 'approver', approverUserId: 'u-1', slaSeconds: 3600 },
           { role: 'admin', approverUserId: 'u-1', slaSeconds: 3600 },
         ]),
-      },
+      ),
       fallback,
     ]);
     assert.deepEqual(
@@ -117,9 +113,9 @@ describe('approval rules: semantic validation names the rule', () => {
 
   it('reports every issue, at its index, and prefixes the location', () => {
     const rules: Rule[] = [
-      { id: 'a', name: 'A', when: { orderTotalAtLeast: '5', orderTotalBelow: '1' }, then: fallback.then },
-      { id: 'a', name: 'A2', when: {}, then: approval([{ role: 'analyst', slaSeconds: 60 }]) },
-      { id: 'z', name: 'Z', when: { newCustomer: false }, then: fallback.then },
+      defineRule('a', 'A', { orderTotalAtLeast: '5', orderTotalBelow: '1' }, fallback.then),
+      defineRule('a', 'A2', {}, approval([{ role: 'analyst', slaSeconds: 60 }])),
+      defineRule('z', 'Z', { newCustomer: false }, fallback.then),
     ];
     assert.deepEqual(
       validateRuleSet({ rules }, 'candidate').map((i) => [i.field, i.rule]),
@@ -173,10 +169,15 @@ describe('approval rules: shape (the 400 layer)', () => {
       assert.ok(!parse({ rules: [{ ...fallback, id }] }).success, id);
     const levels = (n: number, slaSeconds = 60) => ({
       rules: [
-        {
-          ...fallback,
-          then: { type: 'require-approval', levels: Array(n).fill({ role: 'admin', slaSeconds }) },
-        },
+        defineRule(
+          'levels',
+          'Levels',
+          {},
+          {
+            type: 'require-approval',
+            levels: Array(n).fill({ role: 'admin', slaSeconds }),
+          },
+        ),
       ],
     });
     assert.ok(!parse(levels(0)).success);
@@ -185,7 +186,7 @@ describe('approval rules: shape (the 400 layer)', () => {
     assert.ok(!parse(levels(1, 59)).success);
     assert.ok(parse(levels(1, 2_592_000)).success);
     assert.ok(!parse(levels(1, 2_592_001)).success);
-    assert.ok(!parse({ rules: [{ ...fallback, then: { type: 'auto-reject' } }] }).success);
+    assert.ok(!parse({ rules: [defineRule('r', 'R', {}, { type: 'auto-reject' } as any)] }).success);
   });
 
   it('takes amounts as decimal strings, never numbers', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultRuleSet } from '../../functions/approvals/defaults';
 import { decide } from '../../functions/approvals/engine';
-import type { Facts, RuleSet } from '../../functions/approvals/rules';
+import { defineRule, type Facts, type RuleSet } from '../../functions/approvals/rules';
 import { SimulationReport } from '../../functions/approvals/schemas';
 import { type RecentDecision, simulate } from '../../functions/approvals/simulate';
 
@@ -84,7 +84,15 @@ describe('approval rule simulation', () => {
     assert.equal(simulate(slower, [big, rejected]).changed, 1);
 
     const reworded = defaultRuleSet();
-    reworded.rules[0] = { ...reworded.rules[0]!, then: { type: 'auto-reject', reason: 'Credit stop' } };
+    reworded.rules[0] = defineRule(
+      'over-credit-limit',
+      'Over the limit',
+      { exceedsCreditLimit: true },
+      {
+        type: 'auto-reject',
+        reason: 'Credit stop',
+      },
+    );
     const report = simulate(reworded, [big, rejected]);
     assert.equal(report.changed, 1);
     assert.equal(report.changes[0]?.candidate.reason, 'Credit stop');
@@ -95,13 +103,13 @@ describe('approval rule simulation', () => {
     const newcomer = decided(facts({ newCustomer: true, categories: ['chemicals'], totalMinor: 10 }));
     const candidate: RuleSet = {
       rules: [
-        {
-          id: 'new-chemicals',
-          name: 'New customers buying chemicals',
-          when: { newCustomer: true, categoriesAny: ['chemicals'] },
-          then: { type: 'auto-reject', reason: 'Check the licence first' },
-        },
-        { id: 'rest', name: 'Rest', when: {}, then: { type: 'auto-approve' } },
+        defineRule(
+          'new-chemicals',
+          'New customers buying chemicals',
+          { newCustomer: true, categoriesAny: ['chemicals'] },
+          { type: 'auto-reject', reason: 'Check the licence first' },
+        ),
+        defineRule('rest', 'Rest', {}, { type: 'auto-approve' }),
       ],
     };
     const report = simulate(candidate, [newcomer, decided(facts({ totalMinor: 10 }))]);

@@ -32,7 +32,8 @@ export const domainTable: TableDefinition = {
       name: 'byTenantCollection',
       partitionKey: 'collectionPk',
       sortKey: 'collectionSk',
-      serves: 'listing one kind of record of one tenant (customers, products, orders) in id (= creation) order',
+      serves:
+        'listing one kind of record of one tenant (customers, products, orders) in id (= creation) order',
     },
     {
       name: 'ordersByStatus',
@@ -50,7 +51,8 @@ export const domainTable: TableDefinition = {
       name: 'approvalsByRole',
       partitionKey: 'inboxPk',
       sortKey: 'inboxSk',
-      serves: 'the approval inbox: orders waiting on a role, oldest request first (sparse: only while waiting)',
+      serves:
+        'the approval inbox: orders waiting on a role, oldest request first (sparse: only while waiting)',
     },
   ],
   stream: true,

@@ -20,11 +20,12 @@ export function problemFromError(
   if (error instanceof HttpError) {
     return {
       problem: {
+        // Extensions first: they may add members, never replace the ones RFC 9457 defines.
+        ...error.extensions,
         type: PROBLEM_TYPE_PREFIX + error.type,
         title: error.title,
         status: error.statusCode,
         detail: error.detail,
-        ...error.extensions,
         ...(requestId ? { requestId } : {}),
       },
       headers: error.headers,

@@ -26,7 +26,11 @@ export function awsWorkflowPort(): WorkflowPort {
     try {
       await send();
     } catch (error) {
-      if (error instanceof TaskTimedOut || error instanceof InvalidToken || error instanceof TaskDoesNotExist) {
+      if (
+        error instanceof TaskTimedOut ||
+        error instanceof InvalidToken ||
+        error instanceof TaskDoesNotExist
+      ) {
         throw new TaskTokenInvalidError(error.message);
       }
       throw error;
@@ -52,7 +56,9 @@ export function awsWorkflowPort(): WorkflowPort {
       }
     },
     sendTaskSuccess: (taskToken, output) =>
-      answer(() => sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? {}) }))),
+      answer(() =>
+        sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? {}) })),
+      ),
     sendTaskFailure: (taskToken, error, cause) =>
       answer(() => sfn().send(new SendTaskFailureCommand({ taskToken, error, cause }))),
   };

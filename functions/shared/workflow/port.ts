@@ -13,7 +13,11 @@ export interface StartExecutionResult {
 
 export interface WorkflowPort {
   /** `name` is unique per state machine: a second start with the same name and input is a no-op. */
-  startExecution(args: { stateMachine: StateMachineId; name: string; input: unknown }): Promise<StartExecutionResult>;
+  startExecution(args: {
+    stateMachine: StateMachineId;
+    name: string;
+    input: unknown;
+  }): Promise<StartExecutionResult>;
   sendTaskSuccess(taskToken: string, output: unknown): Promise<void>;
   /** `error` is the name a `Catch` in the definition matches on. */
   sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void>;

@@ -1,0 +1,49 @@
+import type { Principal } from '../shared/auth/principal';
+import { WORKFLOW_ERRORS } from '../workflow/steps';
+import { assertMayDecide, decidableLevel, decide } from './approval-levels';
+import type { Order } from './schemas';
+import { changeOrder, getOrderRecord, toOrder, withOrderRetry } from './store';
+import { failTask } from './task-answers';
+
+/** Rejects the order at the level that waits on this person: rejection ends it (REJECTED, final). */
+export async function rejectOrder(
+  who: Principal,
+  orderId: string,
+  comment: string,
+  now: Date,
+): Promise<Order> {
+  const { tenantId } = who;
+  const at = now.toISOString();
+  let target: number | undefined;
+  const { before, after } = await withOrderRetry(async () => {
+    const before = await getOrderRecord(tenantId, orderId);
+    const level = decidableLevel(before, target);
+    target = level.level;
+    assertMayDecide(before, level, who);
+    const { levels } = decide(
+      before.approval?.levels ?? [],
+      level.level,
+      'rejected',
+      who.userId,
+      comment,
+      now,
+    );
+    const after = await changeOrder(tenantId, before, {
+      toStatus: 'REJECTED',
+      set: {
+        approval: { ...before.approval, levels },
+        rejection: { by: who.userId, at, comment, level: level.level },
+      },
+      remove: ['task', 'inboxPk', 'inboxSk'],
+      event: {
+        type: 'APPROVAL_REJECTED',
+        actor: { type: 'user', id: who.userId },
+        details: { level: level.level, role: level.role, comment },
+      },
+      now: at,
+    });
+    return { before, after };
+  });
+  await failTask(before.task, ['approval'], orderId, WORKFLOW_ERRORS.rejected, comment);
+  return toOrder(after);
+}

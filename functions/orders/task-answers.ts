@@ -1,0 +1,48 @@
+import { logger } from '../shared/logger';
+import { TaskTokenInvalidError, workflow } from '../shared/workflow/port';
+import type { WorkflowStep } from '../workflow/steps';
+import type { PendingTask } from './store';
+
+/**
+ * Answers the task token the workflow parked on the order, after the change that answers it has
+ * committed. The change is the truth: the waiting task re-reads the order on its timeout path
+ * (and a task that parks after the change finds it recorded), so a token that is no longer
+ * valid, or a Step Functions call that fails, does not undo it and is not the client's error —
+ * answering 5xx would make the client retry a change that already happened.
+ */
+async function answer(task: PendingTask, orderId: string, send: () => Promise<void>): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    if (error instanceof TaskTokenInvalidError) {
+      logger.warn('task token no longer valid; the workflow re-reads the order', {
+        orderId,
+        task: task.kind,
+      });
+      return;
+    }
+    logger.error('could not answer the workflow task', { orderId, task: task.kind, error: error as Error });
+  }
+}
+
+/** Resumes the waiting task with the order's next step. Does nothing without a task of one of `kinds`. */
+export async function resumeTask(
+  task: PendingTask | undefined,
+  kinds: readonly PendingTask['kind'][],
+  step: WorkflowStep,
+): Promise<void> {
+  if (!task || !kinds.includes(task.kind)) return;
+  await answer(task, step.orderId, () => workflow().sendTaskSuccess(task.token, step));
+}
+
+/** Fails the waiting task with a named error the definition catches. Does nothing without a task of one of `kinds`. */
+export async function failTask(
+  task: PendingTask | undefined,
+  kinds: readonly PendingTask['kind'][],
+  orderId: string,
+  error: string,
+  cause: string,
+): Promise<void> {
+  if (!task || !kinds.includes(task.kind)) return;
+  await answer(task, orderId, () => workflow().sendTaskFailure(task.token, error, cause));
+}

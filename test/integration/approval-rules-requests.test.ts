@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { httpFunctions } from '../../functions/manifest';
+import type { HttpLambda } from '../../functions/shared/http/handler';
+import { currentInvocation } from '../../local/lambda-runtime';
+import { installLocalIam } from '../../local/local-iam';
+import { TwinStats } from '../../local/stats';
+import { createTestTables } from '../support/database';
+import { type InvokeOptions, invoke, principal, uniqueTenant } from '../support/invoke';
+
+/**
+ * The DynamoDB requests each approval-rules operation makes, counted and checked against the
+ * manifest's grants by the twin's local IAM (a request the manifest does not grant fails).
+ */
+const tables = await createTestTables();
+const { dynamodb } = await import('../../functions/shared/db/client');
+const { handler: get } = await import('../../functions/approvals/get');
+const { handler: put } = await import('../../functions/approvals/put');
+const { handler: simulate } = await import('../../functions/approvals/simulate-handler');
+const { defaultRuleSet } = await import('../../functions/approvals/defaults');
+
+const stats = new TwinStats();
+installLocalIam(dynamodb, { [tables.domain]: 'domain', [tables.idempotency]: 'idempotency' }, stats);
+
+/** Invokes as the manifest function of `operationId` and returns the status and the requests it made. */
+async function counted(operationId: string, handler: HttpLambda, options: InvokeOptions) {
+  const fn = httpFunctions.find((f) => f.operation.operationId === operationId);
+  assert.ok(fn, `${operationId} is in the manifest`);
+  stats.reset();
+  const res = await currentInvocation.run({ fn, name: operationId }, () => invoke(handler, options));
+  const byCommand = stats.snapshot().find((s) => s.function === operationId)?.byCommand ?? {};
+  return { status: res.status, byCommand };
+}
+
+describe('approval rules: DynamoDB requests per operation, within the manifest grants', () => {
+  after(() => tables.drop());
+  const admin = principal(uniqueTenant());
+  const GET = { routeKey: 'GET /v1/approval-rules', principal: admin };
+  const PUT = (version: string, body: unknown = defaultRuleSet()) => ({
+    routeKey: 'PUT /v1/approval-rules',
+    headers: { 'if-match': `"${version}"` },
+    body,
+    principal: admin,
+  });
+
+  it('getApprovalRules: one GetItem, saved or not', async () => {
+    assert.deepEqual(await counted('getApprovalRules', get, GET), {
+      status: 200,
+      byCommand: { GetItemCommand: 1 },
+    });
+  });
+
+  it('putApprovalRules: one PutItem, also when stale; none when the rules are refused', async () => {
+    assert.deepEqual(await counted('putApprovalRules', put, PUT('0')), {
+      status: 200,
+      byCommand: { PutItemCommand: 1 },
+    });
+    assert.deepEqual(await counted('putApprovalRules', put, PUT('0')), {
+      status: 412,
+      byCommand: { PutItemCommand: 1 },
+    });
+    const unusable = { rules: defaultRuleSet().rules.slice(0, 1) };
+    assert.deepEqual(await counted('putApprovalRules', put, PUT('1', unusable)), {
+      status: 422,
+      byCommand: {},
+    });
+    assert.deepEqual(await counted('getApprovalRules', get, GET), {
+      status: 200,
+      byCommand: { GetItemCommand: 1 },
+    });
+  });
+
+  it('simulateApprovalRules: one Query; none when the candidate is refused', async () => {
+    const body = defaultRuleSet();
+    assert.deepEqual(
+      await counted('simulateApprovalRules', simulate, {
+        routeKey: 'POST /v1/approval-rules/simulate',
+        body,
+        principal: admin,
+      }),
+      { status: 200, byCommand: { QueryCommand: 1 } },
+    );
+    assert.deepEqual(
+      await counted('simulateApprovalRules', simulate, {
+        routeKey: 'POST /v1/approval-rules/simulate',
+        body: { rules: body.rules.slice(1, 2) },
+        principal: admin,
+      }),
+      { status: 422, byCommand: {} },
+    );
+  });
+});

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { defineRule, type Facts } from '../../functions/approvals/rules';
+import { createTestTables } from '../support/database';
+import { invoke, principal, uniqueTenant } from '../support/invoke';
+
+const tables = await createTestTables();
+const { handler: simulate } = await import('../../functions/approvals/simulate-handler');
+const { defaultRuleSet } = await import('../../functions/approvals/defaults');
+const { decide } = await import('../../functions/approvals/engine');
+const { orderKey, orderIndexAttributes } = await import('../../functions/orders/keys');
+const { documentClient } = await import('../../functions/shared/db/client');
+const { newId } = await import('../../functions/shared/ids');
+
+const SIMULATE = 'POST /v1/approval-rules/simulate';
+
+const facts = (totalMinor: number): Facts => ({
+  currency: 'EUR',
+  totalMinor,
+  maxLineDiscountBps: 0,
+  creditLimitMinor: null,
+  openBalanceMinor: 0,
+  newCustomer: false,
+  categories: ['tools'],
+});
+
+/**
+ * An order item as the orders store keeps it, reduced to what `listRecentOrderDecisions` reads:
+ * the decision under `approval.decision`, the facts beside it in `decisionFacts`.
+ */
+async function seedOrder(tenantId: string, n: number, f: Facts | undefined) {
+  const id = newId();
+  const createdAt = new Date(Date.UTC(2026, 2, 1, 10, 0, n)).toISOString();
+  await documentClient.send(
+    new PutCommand({
+      TableName: tables.domain,
+      Item: {
+        ...orderKey(tenantId, id),
+        ...orderIndexAttributes(tenantId, { id, customerId: newId(), status: 'SUBMITTED', createdAt }),
+        entity: 'ORDER',
+        tenantId,
+        id,
+        number: `SO-2026-${String(n).padStart(6, '0')}`,
+        createdAt,
+        ...(f ? { approval: { decision: decide(defaultRuleSet(), f), levels: [] }, decisionFacts: f } : {}),
+      },
+    }),
+  );
+  return { id, number: `SO-2026-${String(n).padStart(6, '0')}` };
+}
+
+/** The defaults with the one-approver threshold lowered to 500.00. */
+function lowerThreshold() {
+  const rules = defaultRuleSet().rules.map((rule) =>
+    rule.id === 'medium-order'
+      ? defineRule(rule.id, rule.name, { orderTotalAtLeast: '500.00' }, rule.then)
+      : rule,
+  );
+  return { rules };
+}
+
+describe('approval rule simulation against DynamoDB Local', () => {
+  after(() => tables.drop());
+
+  it('re-decides the most recent decided orders and lists the changes, newest first', async () => {
+    const tenant = uniqueTenant();
+    await seedOrder(tenant, 0, undefined); // not decided yet: left out
+    const o1 = await seedOrder(tenant, 1, facts(60_000)); // 600.00 → changes
+    await seedOrder(tenant, 2, facts(40_000)); // 400.00 → auto-approve either way
+    await seedOrder(tenant, 3, facts(150_000)); // 1,500.00 → one level either way
+    const o4 = await seedOrder(tenant, 4, facts(70_000)); // 700.00 → changes
+    await seedOrder(uniqueTenant(), 5, facts(80_000)); // another tenant's: never seen
+
+    const res = await invoke(simulate, {
+      routeKey: SIMULATE,
+      body: lowerThreshold(),
+      principal: principal(tenant),
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.evaluated, 4);
+    assert.equal(res.body.changed, 2);
+    assert.equal(res.body.unchanged, 2);
+    assert.deepEqual(
+      res.body.changes.map((c: { orderId: string; orderNumber: string }) => [c.orderId, c.orderNumber]),
+      [
+        [o4.id, o4.number],
+        [o1.id, o1.number],
+      ],
+    );
+    assert.deepEqual(res.body.changes[0].current, { ruleId: 'default', outcome: 'auto-approve', levels: [] });
+    assert.equal(res.body.changes[0].candidate.ruleId, 'medium-order');
+
+    const two = await invoke(simulate, {
+      routeKey: SIMULATE,
+      body: { ...lowerThreshold(), limit: 2 },
+      principal: principal(tenant),
+    });
+    assert.equal(two.body.evaluated, 2, 'limit takes the newest');
+    assert.deepEqual(
+      two.body.changes.map((c: { orderId: string }) => c.orderId),
+      [o4.id],
+    );
+  });
+
+  it('reports nothing for a tenant with no orders', async () => {
+    const res = await invoke(simulate, {
+      routeKey: SIMULATE,
+      body: defaultRuleSet(),
+      principal: principal(uniqueTenant()),
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body, { evaluated: 0, changed: 0, unchanged: 0, skipped: 0, changes: [] });
+  });
+
+  it('refuses unusable candidate rules with 422 naming the rule, and bad shapes with 400', async () => {
+    const admin = principal(uniqueTenant());
+    const rules = [defineRule('only-new', 'Only new', { newCustomer: true }, { type: 'auto-approve' })];
+    const unusable = await invoke(simulate, { routeKey: SIMULATE, body: { rules }, principal: admin });
+    assert.equal(unusable.status, 422);
+    assert.equal(unusable.body.type, 'urn:orderly:problem:invalid-approval-rules');
+    assert.deepEqual(unusable.body.errors[0].rule, 'only-new');
+    assert.equal(unusable.body.errors[0].field, 'body.rules.0.when');
+
+    for (const limit of [0, 501, 1.5]) {
+      const res = await invoke(simulate, {
+        routeKey: SIMULATE,
+        body: { ...defaultRuleSet(), limit },
+        principal: admin,
+      });
+      assert.equal(res.status, 400, String(limit));
+      assert.equal(res.body.errors[0].field, 'body.limit');
+    }
+  });
+
+  it('is for admins only', async () => {
+    for (const role of ['approver', 'sales', 'analyst'] as const) {
+      const res = await invoke(simulate, {
+        routeKey: SIMULATE,
+        body: defaultRuleSet(),
+        principal: principal(uniqueTenant(), [role]),
+      });
+      assert.equal(res.status, 403, role);
+    }
+  });
+});

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { cancellationFor } from '../../functions/workflow/cancellation';
+import { anOrder } from '../support/workflow-fixtures';
+
+const NOW = new Date('2026-03-02T09:00:00.000Z');
+const lambdaError = (errorType: string, errorMessage: string) => ({
+  Error: errorType,
+  Cause: JSON.stringify({ errorType, errorMessage, trace: ['at secret/internal/path.js:1'] }),
+});
+
+describe('why compensation cancels an order', () => {
+  it('names the person who asked to cancel, whatever error the workflow met on the way', () => {
+    const order = anOrder({
+      status: 'IN_FULFILMENT',
+      cancelRequest: { reason: 'Ordered twice', by: 'sam', at: '2026-03-02T08:00:00.000Z' },
+    });
+    assert.deepEqual(cancellationFor(order, { Error: 'OrderCancelled', Cause: 'Ordered twice' }, NOW), {
+      code: 'CANCELLED_BY_USER',
+      reason: 'Ordered twice',
+      by: { type: 'user', id: 'sam' },
+      at: NOW.toISOString(),
+    });
+    assert.equal(
+      cancellationFor(order, lambdaError('InsufficientStock', 'Not enough'), NOW).code,
+      'CANCELLED_BY_USER',
+    );
+  });
+
+  it('passes on the partner’s reason for a fulfilment failure', () => {
+    const reported = anOrder({
+      status: 'IN_FULFILMENT',
+      fulfilmentFailure: { reason: 'Machine broken', by: 'partner-1', at: '2026-03-02T08:00:00.000Z' },
+    });
+    const fromOrder = cancellationFor(reported, { Error: 'FulfilmentFailed', Cause: 'Machine broken' }, NOW);
+    assert.deepEqual(
+      [fromOrder.code, fromOrder.reason],
+      ['FULFILMENT_FAILED', 'The fulfilment partner cannot fulfil the order: Machine broken'],
+    );
+    const fromError = cancellationFor(
+      anOrder({ status: 'IN_FULFILMENT' }),
+      { Error: 'FulfilmentFailed', Cause: 'Out of material' },
+      NOW,
+    );
+    assert.equal(fromError.reason, 'The fulfilment partner cannot fulfil the order: Out of material');
+  });
+
+  it('explains insufficient stock with the task’s own message, naming the SKUs', () => {
+    const result = cancellationFor(
+      anOrder({ status: 'APPROVED' }),
+      lambdaError('InsufficientStock', 'Not enough stock available for SCARCE.'),
+      NOW,
+    );
+    assert.deepEqual(
+      [result.code, result.reason, result.by],
+      ['INSUFFICIENT_STOCK', 'Not enough stock available for SCARCE.', { type: 'system', id: 'workflow' }],
+    );
+  });
+
+  it('tells an expired approval from the mark EscalateApproval left on the order', () => {
+    const order = {
+      ...anOrder({ status: 'PENDING_APPROVAL' }),
+      approvalExpired: { at: '2026-03-02T08:00:00.000Z', level: 1, role: 'admin', escalations: 2 },
+    };
+    const result = cancellationFor(order, undefined, NOW);
+    assert.equal(result.code, 'APPROVAL_EXPIRED');
+    assert.match(result.reason, /level 1 .* 2 escalation/);
+  });
+
+  it('treats a shipment that never came as a fulfilment failure', () => {
+    const result = cancellationFor(
+      anOrder({ status: 'IN_FULFILMENT' }),
+      { Error: 'States.Timeout', Cause: '' },
+      NOW,
+    );
+    assert.equal(result.code, 'FULFILMENT_FAILED');
+  });
+
+  it('calls anything else a processing error, without internals', () => {
+    for (const caught of [
+      lambdaError('TypeError', 'Cannot read properties of undefined (reading "pk") at /var/task/index.js'),
+      lambdaError('TransientError', 'A retry may succeed (ThrottlingException).'),
+      { Error: 'States.Timeout', Cause: 'Task timed out' },
+      undefined,
+    ]) {
+      const result = cancellationFor(anOrder({ status: 'APPROVED' }), caught, NOW);
+      assert.equal(result.code, 'PROCESSING_ERROR');
+      assert.doesNotMatch(result.reason, /undefined|index\.js|Throttling|Timeout/);
+    }
+  });
+});

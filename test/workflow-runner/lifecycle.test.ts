@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { TaskTokenInvalidError } from '../../functions/shared/workflow/port';
+import { activeTimers, namedError, runnerFor } from './fakes';
+
+describe('workflow runner: executions', () => {
+  it('runs one execution per name: a second start, same input or not, starts nothing', async (t) => {
+    const { runner, calls } = runnerFor('invoke', { describe: () => ({}), summarise: () => null });
+    t.after(() => runner.stop());
+    const args = { stateMachine: 'orderLifecycle', name: 'order-1', input: { orderId: 'order-1' } } as const;
+
+    const [first, second] = await Promise.all([
+      runner.port.startExecution(args),
+      runner.port.startExecution(args),
+    ]);
+    assert.equal(first.alreadyStarted, false);
+    assert.deepEqual(second, { executionArn: first.executionArn, alreadyStarted: true });
+    await runner.waitForExecution('order-1');
+    const again = await runner.port.startExecution({ ...args, input: { orderId: 'something else' } });
+    assert.deepEqual(again, { executionArn: first.executionArn, alreadyStarted: true });
+
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(calls.filter((c) => c.functionName === 'describe').length, 1);
+    assert.equal(runner.executions().length, 1);
+  });
+
+  it('refuses names StartExecution refuses', async (t) => {
+    const { runner } = runnerFor('invoke', { describe: () => ({}), summarise: () => null });
+    t.after(() => runner.stop());
+    for (const name of ['', 'has space', 'a/b', 'x'.repeat(81)]) {
+      await assert.rejects(
+        runner.port.startExecution({ stateMachine: 'orderLifecycle', name, input: {} }),
+        (error: Error) => error.name === 'InvalidName',
+      );
+    }
+  });
+
+  it('retries a transient error after the scaled interval, then succeeds; retries count as transitions', async (t) => {
+    let attempts = 0;
+    const { runner } = runnerFor(
+      'retry',
+      {
+        reserve: (order) => {
+          attempts += 1;
+          if (attempts < 3) throw namedError('TransientError', `attempt ${attempts}`);
+          return { reserved: order.sku };
+        },
+      },
+      { retryIntervalScale: 0.01 },
+    );
+    t.after(() => runner.stop());
+    const startedAt = Date.now();
+    await runner.port.startExecution({
+      stateMachine: 'orderLifecycle',
+      name: 'order-2',
+      input: { sku: 'A' },
+    });
+    const done = await runner.waitForExecution('order-2');
+    assert.equal(done.status, 'SUCCEEDED');
+    assert.deepEqual(done.output, { reserved: 'A' });
+    assert.equal(attempts, 3);
+    // Unscaled, the two back-offs alone would take 1 s + 2 s.
+    assert.ok(Date.now() - startedAt < 2500, 'the intervals were scaled down');
+    // Reserve entered once, retried twice: Step Functions bills the retries too.
+    assert.equal(done.transitions, 3);
+    assert.deepEqual(
+      done.events.filter((e) => e.type === 'StateRetried').map((e) => e.retry.attempt),
+      [1, 2],
+    );
+  });
+
+  it('gives up after MaxAttempts and fails with the last error', async (t) => {
+    const { runner } = runnerFor(
+      'retry',
+      {
+        reserve: () => {
+          throw namedError('TransientError', 'still down');
+        },
+      },
+      { retryIntervalScale: 0.01 },
+    );
+    t.after(() => runner.stop());
+    await runner.port.startExecution({ stateMachine: 'orderLifecycle', name: 'order-3', input: {} });
+    const done = await runner.waitForExecution('order-3');
+    assert.equal(done.status, 'FAILED');
+    assert.equal(done.error, 'TransientError');
+    assert.equal(done.transitions, 4);
+  });
+
+  it('stop() aborts waiting executions, invalidates their tokens and leaves no timer running', async () => {
+    const timersBefore = activeTimers();
+    const { runner } = runnerFor('parallel', {
+      signal: () => null,
+      slow: () => new Promise(() => {}),
+      flaky: () => {
+        throw namedError('TransientError', 'try again in an hour');
+      },
+    });
+    await runner.port.startExecution({ stateMachine: 'orderLifecycle', name: 'order-4', input: {} });
+    await runner.port.startExecution({ stateMachine: 'orderLifecycle', name: 'order-5', input: {} });
+    const task = await runner.waitForTaskToken('order-4', 'AwaitSignal');
+    await runner.waitForTaskToken('order-5', 'AwaitSignal');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(activeTimers() > timersBefore);
+
+    await runner.stop();
+
+    assert.deepEqual(
+      runner.executions().map((e) => e.status),
+      ['ABORTED', 'ABORTED'],
+    );
+    assert.deepEqual(runner.pendingTasks(), []);
+    await assert.rejects(runner.port.sendTaskSuccess(task.token, {}), TaskTokenInvalidError);
+    await assert.rejects(
+      runner.port.startExecution({ stateMachine: 'orderLifecycle', name: 'order-6', input: {} }),
+      /stopped/,
+    );
+    assert.equal(activeTimers(), timersBefore, 'a timer outlived stop()');
+  });
+
+  it('stop() also ends an execution that was started but had not run yet', async () => {
+    const { runner, calls } = runnerFor('invoke', { describe: () => ({}), summarise: () => null });
+    await runner.port.startExecution({ stateMachine: 'orderLifecycle', name: 'order-7', input: {} });
+    await runner.stop();
+    assert.equal(runner.execution('order-7')?.status, 'ABORTED');
+    assert.equal(calls.length, 0);
+  });
+});

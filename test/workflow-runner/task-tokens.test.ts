@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { TaskTokenInvalidError } from '../../functions/shared/workflow/port';
+import { runnerFor } from './fakes';
+
+const start = (runner: ReturnType<typeof runnerFor>['runner'], name: string, input: unknown) =>
+  runner.port.startExecution({ stateMachine: 'orderLifecycle', name, input });
+
+describe('workflow runner: task tokens', () => {
+  it('parks on a fresh token given to the function, and SendTaskSuccess’s output becomes the task result', async (t) => {
+    const { runner, calls } = runnerFor('approval', { notify: () => ({ notified: true }) });
+    t.after(() => runner.stop());
+    await start(runner, 'order-1', { orderId: 'order-1', slaSeconds: 3600 });
+
+    const task = await runner.waitForTaskToken('order-1', 'AwaitApproval');
+    assert.equal(task.stateName, 'AwaitApproval');
+    assert.match(task.token, /^[\w-]{43}$/);
+    assert.equal(calls[0]?.payload.taskToken, task.token);
+    assert.equal(calls[0]?.payload.link, `https://approvals.example/decide?token=${task.token}`);
+    assert.deepEqual(task.payload, calls[0]?.payload);
+    assert.equal(runner.execution('order-1')?.status, 'RUNNING');
+    assert.deepEqual(
+      runner.pendingTasks().map((p) => [p.executionName, p.stateName, p.token]),
+      [['order-1', 'AwaitApproval', task.token]],
+    );
+
+    await runner.port.sendTaskSuccess(task.token, { outcome: 'approved', by: 'ann' });
+    const done = await runner.waitForExecution('order-1');
+    assert.equal(done.status, 'SUCCEEDED');
+    assert.deepEqual(done.output, {
+      orderId: 'order-1',
+      slaSeconds: 3600,
+      decision: { outcome: 'approved', by: 'ann' },
+    });
+    assert.deepEqual(runner.pendingTasks(), []);
+    await assert.rejects(runner.port.sendTaskSuccess(task.token, {}), TaskTokenInvalidError);
+  });
+
+  it('fails the state with SendTaskFailure’s error name, which a Catch matches by name', async (t) => {
+    const { runner } = runnerFor('approval', { notify: () => null });
+    t.after(() => runner.stop());
+    await start(runner, 'order-2', { orderId: 'order-2', slaSeconds: 3600 });
+    const task = await runner.waitForTaskToken('order-2');
+
+    await runner.port.sendTaskFailure(task.token, 'OrderCancelled', 'Customer asked to cancel');
+    const done = await runner.waitForExecution('order-2');
+    assert.equal(done.status, 'SUCCEEDED');
+    assert.deepEqual(done.output, {
+      outcome: 'cancelled',
+      error: { Error: 'OrderCancelled', Cause: 'Customer asked to cancel' },
+    });
+    await assert.rejects(
+      runner.port.sendTaskFailure(task.token, 'OrderCancelled', 'again'),
+      TaskTokenInvalidError,
+    );
+  });
+
+  it('lets States.TaskFailed catch an unnamed failure', async (t) => {
+    const { runner } = runnerFor('approval', { notify: () => null });
+    t.after(() => runner.stop());
+    await start(runner, 'order-3', { orderId: 'order-3', slaSeconds: 3600 });
+    const task = await runner.waitForTaskToken('order-3');
+    await runner.port.sendTaskFailure(task.token, 'PartnerFailed', 'Out of material');
+    const done = await runner.waitForExecution('order-3');
+    assert.deepEqual(done.output, {
+      outcome: 'task-failed',
+      error: { Error: 'PartnerFailed', Cause: 'Out of material' },
+    });
+  });
+
+  it('mints a new token each time a loop enters the state; the earlier one is then rejected', async (t) => {
+    const { runner, calls } = runnerFor('approval', { notify: () => null });
+    t.after(() => runner.stop());
+    await start(runner, 'order-4', { orderId: 'order-4', slaSeconds: 3600 });
+
+    const first = await runner.waitForTaskToken('order-4', 'AwaitApproval');
+    await runner.port.sendTaskSuccess(first.token, { outcome: 'ask-again' });
+    const second = await runner.waitForTaskToken('order-4', 'AwaitApproval');
+    assert.notEqual(second.token, first.token);
+    assert.deepEqual(
+      calls.map((c) => c.payload.taskToken),
+      [first.token, second.token],
+    );
+    await assert.rejects(
+      runner.port.sendTaskSuccess(first.token, { outcome: 'approved' }),
+      TaskTokenInvalidError,
+    );
+    assert.equal(runner.execution('order-4')?.status, 'RUNNING');
+
+    await runner.port.sendTaskSuccess(second.token, { outcome: 'approved' });
+    const done = await runner.waitForExecution('order-4');
+    assert.equal(done.status, 'SUCCEEDED');
+    assert.deepEqual(done.output, {
+      orderId: 'order-4',
+      slaSeconds: 3600,
+      decision: { outcome: 'approved' },
+    });
+    // AwaitApproval, Route, AwaitApproval, Route, Approved.
+    assert.equal(done.transitions, 5);
+  });
+
+  it('rejects a token nobody minted', async (t) => {
+    const { runner } = runnerFor('approval', { notify: () => null });
+    t.after(() => runner.stop());
+    await assert.rejects(runner.port.sendTaskSuccess('not-a-token', {}), TaskTokenInvalidError);
+  });
+
+  it('accepts an answer given by the function itself before it returns', async (t) => {
+    let runnerRef: ReturnType<typeof runnerFor>['runner'] | undefined;
+    const { runner } = runnerFor('approval', {
+      notify: async (payload) => {
+        await runnerRef?.port.sendTaskSuccess(payload.taskToken, { outcome: 'auto' });
+        return null;
+      },
+    });
+    runnerRef = runner;
+    t.after(() => runner.stop());
+    await start(runner, 'order-5', { orderId: 'order-5', slaSeconds: 3600 });
+    const done = await runner.waitForExecution('order-5');
+    assert.equal(done.status, 'SUCCEEDED');
+    assert.deepEqual((done.output as any).decision, { outcome: 'auto' });
+  });
+
+  it('fails the task when its function throws, and the token dies with it', async (t) => {
+    const { runner } = runnerFor('approval', {
+      notify: () => {
+        throw new Error('mail server down');
+      },
+    });
+    t.after(() => runner.stop());
+    await start(runner, 'order-6', { orderId: 'order-6', slaSeconds: 3600 });
+    const done = await runner.waitForExecution('order-6');
+    assert.deepEqual(done.output, {
+      outcome: 'task-failed',
+      error: {
+        Error: 'Error',
+        Cause: JSON.stringify({ errorType: 'Error', errorMessage: 'mail server down' }),
+      },
+    });
+    assert.deepEqual(runner.pendingTasks(), []);
+  });
+
+  it('gives every Map iteration its own token', async (t) => {
+    const { runner } = runnerFor('map', { confirmLine: () => null });
+    t.after(() => runner.stop());
+    await start(runner, 'order-7', { lines: [{ sku: 'A' }, { sku: 'B' }] });
+
+    const deadline = Date.now() + 5000;
+    while (runner.pendingTasks().length < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
+    const tasks = runner.pendingTasks();
+    assert.equal(tasks.length, 2);
+    assert.notEqual(tasks[0]?.token, tasks[1]?.token);
+    for (const task of tasks) {
+      await runner.port.sendTaskSuccess(task.token, { confirmed: (task.payload as any).sku });
+    }
+    const done = await runner.waitForExecution('order-7');
+    assert.equal(done.status, 'SUCCEEDED');
+    assert.deepEqual(done.output, [{ confirmed: 'A' }, { confirmed: 'B' }]);
+    // ConfirmLines, then ConfirmLine once per item.
+    assert.equal(done.transitions, 3);
+  });
+});

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { defineRule, type Level } from '../../functions/approvals/rules';
+import { putRuleSet } from '../../functions/approvals/store';
+import { startTestTwin } from '../support/twin';
+import {
+  assertExecution,
+  ok,
+  openShop,
+  orderOf,
+  placeOrder,
+  type Shop,
+  shipAndDeliver,
+  statesOf,
+  steps,
+  stockOf,
+  timelineOf,
+  waitForEntry,
+} from '../support/workflow';
+
+/**
+ * Approval SLAs running out. The API refuses an SLA under 60 s (and keeps doing so: these tests
+ * change nothing in production validation); to see SLAs expire in seconds, the tests write their
+ * tenant's rule set through the approvals store, as PUT /v1/approval-rules does after validating.
+ * Everything else is real: the runner times the AwaitApproval state out after the level's SLA.
+ */
+const twin = await startTestTwin();
+
+async function everythingNeedsApproval(shop: Shop, level: Level) {
+  await putRuleSet(
+    shop.tenantId,
+    {
+      rules: [
+        defineRule(
+          'everything',
+          'Everything needs an approver',
+          {},
+          { type: 'require-approval', levels: [level] },
+        ),
+      ],
+    },
+    0,
+    'test-setup',
+    new Date().toISOString(),
+  );
+}
+
+describe('workflow: approval SLA', () => {
+  after(() => twin.stop());
+
+  it('escalates a level that outlived its SLA to the escalation role, whose approval closes the order', async () => {
+    const shop = await openShop(twin);
+    await everythingNeedsApproval(shop, { role: 'approver', slaSeconds: 3, escalateTo: 'admin' });
+    const id = await placeOrder(shop, [{ sku: 'WIDGET', quantity: 2 }]);
+
+    const first = await twin.runner.waitForTaskToken(id, 'AwaitApproval');
+    assert.ok(
+      first.timeoutAt && first.timeoutAt.getTime() - Date.now() <= 3_000,
+      'the state times out with the SLA',
+    );
+    assert.deepEqual(
+      (await shop.alice.get('/v1/approvals')).body.items.map((i: any) => [i.orderId, i.role]),
+      [[id, 'approver']],
+    );
+
+    // Nobody decides: the SLA runs out, EscalateApproval moves the level, the workflow waits again.
+    await waitForEntry(twin, id, 'AwaitApproval', 2);
+    const second = await twin.runner.waitForTaskToken(id, 'AwaitApproval');
+    assert.notEqual(second.token, first.token);
+
+    const escalated = (await timelineOf(shop, id)).find((e) => e.type === 'APPROVAL_ESCALATED');
+    assert.equal(escalated?.status, 'PENDING_APPROVAL');
+    assert.deepEqual(escalated?.actor, { type: 'system', id: 'workflow' });
+    assert.deepEqual([escalated?.details?.fromRole, escalated?.details?.toRole], ['approver', 'admin']);
+    const adminInbox = (await shop.admin.get('/v1/approvals')).body.items;
+    assert.deepEqual(
+      adminInbox.map((i: any) => [i.orderId, i.level, i.role]),
+      [[id, 1, 'admin']],
+    );
+    assert.deepEqual(
+      (await shop.alice.get('/v1/approvals')).body.items,
+      [],
+      'no longer in the approver inbox',
+    );
+    assert.equal((await shop.alice.post(`/v1/orders/${id}/approve`, {})).status, 403);
+
+    ok(await shop.admin.post(`/v1/orders/${id}/approve`, { comment: 'escalated to me' }));
+    const execution = await shipAndDeliver(twin, shop, id);
+
+    assertExecution(execution);
+    assert.deepEqual(statesOf(execution).slice(0, 8), [
+      'Advance',
+      'Route',
+      'AwaitApproval',
+      'EscalateApproval',
+      'Route',
+      'AwaitApproval',
+      'Route',
+      'ReserveStock',
+    ]);
+    const order = await orderOf(shop, id);
+    assert.equal(order.status, 'CLOSED');
+    assert.deepEqual(
+      order.approval.levels[0].escalations.map((e: any) => [e.fromRole, e.toRole]),
+      [['approver', 'admin']],
+    );
+    assert.equal(order.approval.levels[0].decidedBy, 'ada');
+    assert.equal(order.evaluation.escalations, 1);
+    assert.equal(order.evaluation.approvalSlaMet, false);
+    assert.deepEqual(steps(await timelineOf(shop, id)).slice(1, 4), [
+      ['APPROVAL_REQUIRED', 'PENDING_APPROVAL', 'system:workflow'],
+      ['APPROVAL_ESCALATED', 'PENDING_APPROVAL', 'system:workflow'],
+      ['APPROVAL_GRANTED', 'APPROVED', 'user:ada'],
+    ]);
+  });
+
+  it('cancels an order nobody approves after the last escalation: APPROVAL_EXPIRED, nothing reserved', async () => {
+    const shop = await openShop(twin);
+    await everythingNeedsApproval(shop, { role: 'approver', slaSeconds: 1, escalateTo: 'sales' });
+    const id = await placeOrder(shop, [{ sku: 'WIDGET', quantity: 2 }]);
+
+    const execution = await twin.runner.waitForExecution(id, 20_000);
+    assertExecution(execution);
+    assert.deepEqual(statesOf(execution).slice(-5), [
+      'EscalateApproval',
+      'Route',
+      'Compensate',
+      'AfterCompensation',
+      'Done',
+    ]);
+    const order = await orderOf(shop, id);
+    assert.equal(order.status, 'CANCELLED');
+    assert.equal(order.cancellation.code, 'APPROVAL_EXPIRED');
+    assert.deepEqual(
+      order.approval.levels[0].escalations.map((e: any) => [e.fromRole, e.toRole]),
+      [
+        ['approver', 'sales'],
+        ['sales', 'admin'],
+      ],
+    );
+    assert.deepEqual(steps(await timelineOf(shop, id)).slice(1), [
+      ['APPROVAL_REQUIRED', 'PENDING_APPROVAL', 'system:workflow'],
+      ['APPROVAL_ESCALATED', 'PENDING_APPROVAL', 'system:workflow'],
+      ['APPROVAL_ESCALATED', 'PENDING_APPROVAL', 'system:workflow'],
+      ['APPROVAL_EXPIRED', 'PENDING_APPROVAL', 'system:workflow'],
+      ['ORDER_CANCELLED', 'CANCELLED', 'system:workflow'],
+    ]);
+    assert.deepEqual((await shop.admin.get('/v1/approvals')).body.items, [], 'out of every inbox');
+    assert.deepEqual(await stockOf(shop, 'WIDGET'), { onHand: 100, reserved: 0, available: 100 });
+  });
+});
