@@ -62,13 +62,19 @@ export function createLambdaRuntime(rootDir: string) {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new LambdaTimeoutError(name, timeoutMs)), timeoutMs);
       });
+      const started = performance.now();
+      let failed = false;
       try {
         return await Promise.race([
           currentInvocation.run({ fn, name }, () => handler(event, context)),
           timeout,
         ]);
+      } catch (error) {
+        failed = true;
+        throw error;
       } finally {
         clearTimeout(timer);
+        for (const observe of invocationObservers) observe(name, performance.now() - started, failed);
       }
     },
     /** Loads every handler now, so the first request does not pay for it. */

@@ -105,12 +105,12 @@ const lifecycleSeconds = (performance.now() - lifecycleStarted) / 1000;
 const transitions = orderIds.map((id) => twin.runner.execution(id)?.transitions ?? 0);
 const closed = await call(tokens.admin, 'GET', `/v1/orders/${orderIds[0]}`);
 
-// Raw DynamoDB Local: the same requests the create path makes, at the same concurrency.
-const raw = await measureRawCreatePath({
-  endpoint: twin.dynamoDbEndpoint,
-  count: ORDERS,
-  concurrency: CONCURRENCY,
-});
+// Raw DynamoDB Local at the same concurrency: the create path's requests alone, and those plus
+// the workflow's own until the order waits for the partner, which run while the next orders are
+// created (the HTTP figure includes them, so the fair ceiling does too).
+const rawOptions = { endpoint: twin.dynamoDbEndpoint, count: ORDERS, concurrency: CONCURRENCY };
+const raw = await measureRawCreatePath({ ...rawOptions, withWorkflow: false });
+const rawWithWorkflow = await measureRawCreatePath({ ...rawOptions, withWorkflow: true });
 await twin.stop();
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
@@ -120,9 +120,11 @@ console.log(
   `POST /v1/orders: ${fmt(httpThroughput)} orders/s; latency p50 ${fmt(percentile(latencies, 50))} ms, p95 ${fmt(percentile(latencies, 95))} ms, p99 ${fmt(percentile(latencies, 99))} ms`,
 );
 console.log(
-  `raw DynamoDB Local, same ${raw.requestsPerCreate} requests per order: ${fmt(raw.throughput)} orders/s`,
+  `raw DynamoDB Local, the create path's ${raw.requestsPerCreate} requests: ${fmt(raw.throughput)} orders/s; HTTP / raw ${fmt(httpThroughput / raw.throughput, 2)}`,
 );
-console.log(`ratio HTTP / raw: ${fmt(httpThroughput / raw.throughput, 2)} (target ≥ 0.80)`);
+console.log(
+  `raw DynamoDB Local, create path + workflow until it waits (${rawWithWorkflow.requestsPerCreate} requests): ${fmt(rawWithWorkflow.throughput)} orders/s; HTTP / raw ${fmt(httpThroughput / rawWithWorkflow.throughput, 2)} (target ≥ 0.80)`,
+);
 console.log(
   `ship + deliver + close, all orders: ${fmt(lifecycleSeconds, 2)} s; sample order ${(closed as unknown as { status: string }).status}`,
 );

@@ -19,6 +19,8 @@ export async function measureRawCreatePath(options: {
   endpoint: string;
   count: number;
   concurrency: number;
+  /** Also the requests the workflow makes until the order waits for the partner (Advance, RequestFulfilment). */
+  withWorkflow: boolean;
 }) {
   const client = new DynamoDBClient({
     endpoint: options.endpoint,
@@ -58,11 +60,13 @@ export async function measureRawCreatePath(options: {
       },
     }),
   );
-  const requestsPerCreate = 7;
+  // Each run writes its own orders and keys, so runs in one table do not collide.
+  const run = options.withWorkflow ? 'WFLOW' : 'PLAIN';
+  const requestsPerCreate = options.withWorkflow ? 14 : 7;
   const started = performance.now();
   await pool(options.count, options.concurrency, async (i) => {
-    const id = `ORDER${i.toString().padStart(21, '0')}`;
-    const idemKey = s(`createOrder#${i}`);
+    const id = `${run}${i.toString().padStart(21, '0')}`;
+    const idemKey = s(`createOrder#${run}#${i}`);
     const now = Math.floor(Date.now() / 1000);
     await client.send(
       new PutItemCommand({
@@ -163,6 +167,65 @@ export async function measureRawCreatePath(options: {
         ExpressionAttributeValues: { ':c': s('COMPLETED'), ':d': s(JSON.stringify(order).slice(0, 1500)) },
       }),
     );
+    if (!options.withWorkflow) return;
+    // Advance: read order, customer, rule set; decide (order + event + customer balance); reserve (order + event + product).
+    const orderKey = { pk: s(`T#raw#ORDER#${id}`), sk: s('ORDER') };
+    const step = (version: number, status: string, extra?: Record<string, unknown>) =>
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: domain,
+              Key: orderKey,
+              UpdateExpression: 'SET #st = :st, version = :v, statusPk = :sp',
+              ConditionExpression: 'version = :prev',
+              ExpressionAttributeNames: { '#st': 'status' },
+              ExpressionAttributeValues: {
+                ':st': s(status),
+                ':v': n(version),
+                ':prev': n(version - 1),
+                ':sp': s(`T#raw#ORDERS#${status}`),
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: domain,
+              Item: {
+                pk: s(`T#raw#ORDER#${id}`),
+                sk: s(`EVENT#00000${version}`),
+                type: s(status),
+                seq: n(version),
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          ...(extra ? [extra] : []),
+        ],
+      });
+    const addTo = (key: string, sk: string, attribute: string) => ({
+      Update: {
+        TableName: domain,
+        Key: { pk: s(key), sk: s(sk) },
+        UpdateExpression: `ADD ${attribute} :n`,
+        ExpressionAttributeValues: { ':n': n(1) },
+      },
+    });
+    await client.send(new GetItemCommand({ TableName: domain, Key: orderKey, ConsistentRead: true }));
+    await client.send(
+      new GetItemCommand({ TableName: domain, Key: { pk: s('T#raw#CUSTOMER#C'), sk: s('CUSTOMER') } }),
+    );
+    await client.send(
+      new GetItemCommand({
+        TableName: domain,
+        Key: { pk: s('T#raw#APPROVAL_RULES#current'), sk: s('APPROVAL_RULES') },
+      }),
+    );
+    await client.send(step(2, 'APPROVED', addTo('T#raw#CUSTOMER#C', 'CUSTOMER', 'openBalanceMinor')));
+    await client.send(step(3, 'STOCK_RESERVED', addTo('T#raw#PRODUCT#P', 'PRODUCT', 'reserved')));
+    // RequestFulfilment: read the order; IN_FULFILMENT with the task token.
+    await client.send(new GetItemCommand({ TableName: domain, Key: orderKey, ConsistentRead: true }));
+    await client.send(step(4, 'IN_FULFILMENT'));
   });
   const seconds = (performance.now() - started) / 1000;
   client.destroy();
