@@ -24,7 +24,7 @@ import {
   statusPartition,
 } from './keys';
 import { type Actor, Order, type TimelineEvent } from './schemas';
-import type { OrderStatus } from './status';
+import { ORDER_STATUSES, type OrderStatus } from './status';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -64,6 +64,17 @@ const ORDER_FIELDS = Object.keys(Order.shape) as (keyof Order)[];
 export function toOrder(record: Record<string, unknown>): Order {
   const order: Record<string, unknown> = {};
   for (const field of ORDER_FIELDS) if (record[field] !== undefined) order[field] = record[field];
+  const evaluation = order.evaluation as Order['evaluation'];
+  if (evaluation) {
+    // DynamoDB keeps no key order in a map: give the stages back in lifecycle order.
+    const stages = evaluation.stageSeconds;
+    order.evaluation = {
+      ...evaluation,
+      stageSeconds: Object.fromEntries(
+        ORDER_STATUSES.filter((status) => status in stages).map((status) => [status, stages[status]]),
+      ),
+    };
+  }
   return order as Order;
 }
 
