@@ -145,6 +145,14 @@ export const Order = z.strictObject({
   reservations: z.array(Reservation).optional(),
   shipments: z.array(Shipment).optional(),
   deliveredAt: z.iso.datetime().optional(),
+  cancelRequest: z
+    .strictObject({ reason: z.string(), by: z.string(), at: z.iso.datetime() })
+    .optional()
+    .describe('A cancel was asked for; the workflow is compensating (status becomes CANCELLED)'),
+  fulfilmentFailure: z
+    .strictObject({ reason: z.string(), by: z.string(), at: z.iso.datetime() })
+    .optional()
+    .describe('The partner reported it cannot fulfil; the workflow is compensating'),
   cancellation: Cancellation.optional(),
   rejection: z
     .strictObject({ by: z.string(), at: z.iso.datetime(), comment: z.string(), level: z.number() })

@@ -225,6 +225,8 @@ describe('cancelling', () => {
     const res = await cancelAs(t.sales, order.id, 'customer changed their mind');
     assert.equal(res.status, 202);
     assert.equal(res.body.status, 'PENDING_APPROVAL');
+    // The answer (and every GET until compensation ends) shows that a cancel is under way.
+    assert.equal(res.body.cancelRequest.reason, 'customer changed their mind');
     const record = await getOrderRecord(t.tenantId, order.id);
     assert.deepEqual(
       { ...record.cancelRequest, at: undefined },
