@@ -20,7 +20,11 @@ const ProblemSchema = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { field: { type: 'string' }, message: { type: 'string' } },
+        properties: {
+          field: { type: 'string', description: 'Where, e.g. body.lines.0.sku or header.if-match' },
+          message: { type: 'string' },
+          rule: { type: 'string', description: 'The approval rule concerned, for rule-set problems' },
+        },
       },
     },
   },

@@ -10,7 +10,9 @@ export const problems = {
   412: { description: 'If-Match is stale: the resource changed since it was read' },
   413: { description: 'Body too large' },
   415: { description: 'Body is not application/json' },
-  422: { description: 'Idempotency-Key reused with a different body' },
+  422: {
+    description: 'Well-formed but cannot be processed (e.g. Idempotency-Key reused with another request)',
+  },
   428: { description: 'If-Match is required' },
 } satisfies Record<number, ResponseSpec>;
 
