@@ -166,3 +166,20 @@ export function escalate(
   delete escalated.approverUserId;
   return { levels: levels.map((l) => (l.level === level.level ? escalated : l)), escalated, expired: false };
 }
+
+/**
+ * One person's decision on the level that waits: the level must still be decidable (and be the
+ * one `target` names after a lost race), the person must be allowed, then the levels change.
+ */
+export function decideAs(
+  order: Parameters<typeof decidableLevel>[0] & { createdBy: string; approval?: { levels: ApprovalLevel[] } },
+  target: number | undefined,
+  who: Principal,
+  decision: 'approved' | 'rejected',
+  comment: string | undefined,
+  now: Date,
+): { level: ApprovalLevel; levels: ApprovalLevel[]; next: ApprovalLevel | undefined } {
+  const level = decidableLevel(order, target);
+  assertMayDecide(order, level, who);
+  return { level, ...decide(order.approval?.levels ?? [], level.level, decision, who.userId, comment, now) };
+}

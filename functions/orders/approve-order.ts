@@ -1,7 +1,7 @@
 import { changeOpenBalance } from '../customers/balance-items';
 import type { Principal } from '../shared/auth/principal';
 import { stepFor } from '../workflow/steps';
-import { assertMayDecide, decidableLevel, decide, inboxAttributes } from './approval-levels';
+import { decideAs, inboxAttributes } from './approval-levels';
 import type { Order } from './schemas';
 import { changeOrder, getOrderRecord, toOrder, withOrderRetry } from './store';
 import { resumeTask } from './task-answers';
@@ -23,17 +23,8 @@ export async function approveOrder(
   let target: number | undefined;
   const { before, after } = await withOrderRetry(async () => {
     const before = await getOrderRecord(tenantId, orderId);
-    const level = decidableLevel(before, target);
+    const { level, levels, next } = decideAs(before, target, who, 'approved', comment, now);
     target = level.level;
-    assertMayDecide(before, level, who);
-    const { levels, next } = decide(
-      before.approval?.levels ?? [],
-      level.level,
-      'approved',
-      who.userId,
-      comment,
-      now,
-    );
     const inbox = inboxAttributes(tenantId, orderId, next);
     const approved = next === undefined;
     const after = await changeOrder(tenantId, before, {

@@ -2,7 +2,7 @@ import type { Principal } from '../shared/auth/principal';
 import { WORKFLOW_ERRORS } from '../workflow/steps';
 import { OrderStateConflictError } from './errors';
 import type { Order } from './schemas';
-import { CANCELLABLE_STATUSES } from './status';
+import { CANCELLABLE_STATUSES, hasShipped } from './status';
 import { changeOrder, getOrderRecord, toOrder, withOrderRetry } from './store';
 import { failTask } from './task-answers';
 
@@ -25,7 +25,7 @@ export async function cancelOrder(
   const at = now.toISOString();
   const { before, after } = await withOrderRetry(async () => {
     const before = await getOrderRecord(tenantId, orderId);
-    if (before.status === 'SHIPPED' || before.status === 'DELIVERED' || before.status === 'CLOSED') {
+    if (hasShipped(before.status)) {
       throw new OrderStateConflictError(
         'The order has shipped, so it can no longer be cancelled.',
         before.status,

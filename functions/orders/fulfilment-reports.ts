@@ -3,6 +3,7 @@ import { ValidationError } from '../shared/http/errors';
 import { stepFor, WORKFLOW_ERRORS } from '../workflow/steps';
 import { OrderStateConflictError } from './errors';
 import type { Actor, Order, ShipmentReport } from './schemas';
+import { hasShipped } from './status';
 import { changeOrder, getOrderRecord, type OrderRecord, toOrder, withOrderRetry } from './store';
 import { failTask, resumeTask } from './task-answers';
 
@@ -26,8 +27,6 @@ function assertNoStopPending(order: OrderRecord): void {
   }
 }
 
-const AFTER_SHIPPING = ['SHIPPED', 'DELIVERED', 'CLOSED'];
-
 /** IN_FULFILMENT → SHIPPED: the reserved stock leaves the warehouse in the same transaction. */
 export async function reportShipment(
   tenantId: string,
@@ -45,7 +44,7 @@ export async function reportShipment(
         before.status,
       );
     }
-    if (AFTER_SHIPPING.includes(before.status)) {
+    if (hasShipped(before.status)) {
       throw new OrderStateConflictError('The order has already shipped.', before.status);
     }
     if (before.status !== 'IN_FULFILMENT') {
@@ -140,7 +139,7 @@ export async function reportFulfilmentFailure(
   const at = now.toISOString();
   const { before, after } = await withOrderRetry(async () => {
     const before = await getOrderRecord(tenantId, orderId);
-    if (AFTER_SHIPPING.includes(before.status)) {
+    if (hasShipped(before.status)) {
       throw new OrderStateConflictError('The order has already shipped.', before.status);
     }
     if (before.status !== 'STOCK_RESERVED' && before.status !== 'IN_FULFILMENT') {

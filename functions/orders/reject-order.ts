@@ -1,6 +1,6 @@
 import type { Principal } from '../shared/auth/principal';
 import { WORKFLOW_ERRORS } from '../workflow/steps';
-import { assertMayDecide, decidableLevel, decide } from './approval-levels';
+import { decideAs } from './approval-levels';
 import type { Order } from './schemas';
 import { changeOrder, getOrderRecord, toOrder, withOrderRetry } from './store';
 import { failTask } from './task-answers';
@@ -17,17 +17,8 @@ export async function rejectOrder(
   let target: number | undefined;
   const { before, after } = await withOrderRetry(async () => {
     const before = await getOrderRecord(tenantId, orderId);
-    const level = decidableLevel(before, target);
+    const { level, levels } = decideAs(before, target, who, 'rejected', comment, now);
     target = level.level;
-    assertMayDecide(before, level, who);
-    const { levels } = decide(
-      before.approval?.levels ?? [],
-      level.level,
-      'rejected',
-      who.userId,
-      comment,
-      now,
-    );
     const after = await changeOrder(tenantId, before, {
       toStatus: 'REJECTED',
       set: {

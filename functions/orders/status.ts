@@ -28,6 +28,10 @@ export const CANCELLABLE_STATUSES: readonly OrderStatus[] = [
   'IN_FULFILMENT',
 ];
 
+/** The goods have left the warehouse: nothing can be cancelled or released any more. */
+export const SHIPPED_STATUSES: readonly OrderStatus[] = ['SHIPPED', 'DELIVERED', 'CLOSED'];
+export const hasShipped = (status: OrderStatus) => SHIPPED_STATUSES.includes(status);
+
 /** Statuses in which stock is reserved for the order (compensation releases it). */
 export const RESERVED_STATUSES: readonly OrderStatus[] = ['STOCK_RESERVED', 'IN_FULFILMENT'];
 

@@ -11,6 +11,7 @@ import { documentClient, domainTableName } from '../shared/db/client';
 import { decodeCursor, encodeCursor } from '../shared/db/cursor';
 import { collectionKey } from '../shared/db/keys';
 import { NotFoundError, ValidationError } from '../shared/http/errors';
+import { ulidBound } from '../shared/ids';
 import { OrderChangedError } from './errors';
 import {
   counterKey,
@@ -417,18 +418,6 @@ export async function listOrders(
       ? { pk: last.pk, sk: last.sk, [index.partition]: last[index.partition], [index.sort]: last[index.sort] }
       : lastKey;
   return { items: page.map(toOrder), nextCursor: encodeCursor(list, next) };
-}
-
-/** ULIDs begin with their creation time (48 bits, 10 characters): a time bound becomes an id bound. */
-function ulidBound(ms: number, fill: '0' | 'Z'): string {
-  const ENCODING = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-  let rest = Math.max(0, ms);
-  let time = '';
-  for (let i = 0; i < 10; i++) {
-    time = ENCODING.charAt(rest % 32) + time;
-    rest = Math.floor(rest / 32);
-  }
-  return time + fill.repeat(16);
 }
 
 /** One page of an order's timeline, oldest first; one Query (one event more than the page, to know if there is another). */

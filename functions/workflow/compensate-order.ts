@@ -1,14 +1,11 @@
 import { changeOpenBalance } from '../customers/balance-items';
-import { OPEN_BALANCE_STATUSES, RESERVED_STATUSES } from '../orders/status';
+import { hasShipped, isFinal, OPEN_BALANCE_STATUSES, RESERVED_STATUSES } from '../orders/status';
 import { changeOrder, getOrderRecord, withOrderRetry } from '../orders/store';
 import { releaseStock } from '../products/stock-items';
 import { taskHandler } from '../shared/task/handler';
 import { cancellationFor } from './cancellation';
 import { CompensateInput } from './inputs';
 import type { WorkflowStep } from './steps';
-
-const FINISHED = ['CANCELLED', 'REJECTED', 'CLOSED'];
-const SHIPPED = ['SHIPPED', 'DELIVERED'];
 
 /**
  * Compensate — undoes what the order holds and cancels it, in one transaction: every
@@ -25,8 +22,8 @@ export const handler = taskHandler(
       const order = await getOrderRecord(tenantId, orderId);
       const caught = state?.error;
       const at = now.toISOString();
-      if (FINISHED.includes(order.status)) return { tenantId, orderId, next: 'done' };
-      if (SHIPPED.includes(order.status)) {
+      if (isFinal(order.status)) return { tenantId, orderId, next: 'done' };
+      if (hasShipped(order.status)) {
         await changeOrder(tenantId, order, {
           remove: ['task'],
           event: {

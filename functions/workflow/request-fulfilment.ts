@@ -1,3 +1,4 @@
+import { hasShipped } from '../orders/status';
 import { changeOrder, getOrderRecord, withOrderRetry } from '../orders/store';
 import { taskHandler } from '../shared/task/handler';
 import { failTask, succeedTask } from './answer';
@@ -22,9 +23,7 @@ export const handler = taskHandler(
   async ({ tenantId, orderId, taskToken }, now) => {
     const outcome = await withOrderRetry(async (): Promise<Outcome> => {
       const order = await getOrderRecord(tenantId, orderId);
-      const shippedOrLater =
-        order.status === 'SHIPPED' || order.status === 'DELIVERED' || order.status === 'CLOSED';
-      if (shippedOrLater) return { succeed: stepFor(tenantId, order, now) };
+      if (hasShipped(order.status)) return { succeed: stepFor(tenantId, order, now) };
       if (order.status !== 'STOCK_RESERVED' && order.status !== 'IN_FULFILMENT') {
         throw unexpectedStatus('RequestFulfilment', order.status);
       }

@@ -1,3 +1,4 @@
+import { CANCELLABLE_STATUSES } from '../orders/status';
 import type { OrderRecord } from '../orders/store';
 
 /**
@@ -54,12 +55,11 @@ export interface ApprovalExpiry {
 export const approvalExpiryOf = (order: OrderRecord): ApprovalExpiry | undefined =>
   (order as OrderRecord & { approvalExpired?: ApprovalExpiry }).approvalExpired;
 
-const STOPPED = ['SHIPPED', 'DELIVERED', 'CLOSED', 'REJECTED', 'CANCELLED'];
-
 /** Where an order stands, as the next step of its workflow. */
 export function stepFor(tenantId: string, order: OrderRecord, now: Date): WorkflowStep {
   const base = { tenantId, orderId: order.id };
-  if (order.cancelRequest && !STOPPED.includes(order.status)) return { ...base, next: 'compensate' };
+  if (order.cancelRequest && CANCELLABLE_STATUSES.includes(order.status))
+    return { ...base, next: 'compensate' };
   if (order.fulfilmentFailure && (order.status === 'STOCK_RESERVED' || order.status === 'IN_FULFILMENT')) {
     return { ...base, next: 'compensate' };
   }
