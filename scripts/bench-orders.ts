@@ -10,6 +10,7 @@
  * It prints figures; it asserts nothing.
  */
 import { parseArgs } from 'node:util';
+import { functionName, functions } from '../functions/manifest';
 import { invocationObservers } from '../local/lambda-runtime';
 import { startTwin } from '../local/twin';
 import { AWS_PRICES } from './bench/aws-prices';
@@ -155,8 +156,11 @@ for (const { name, invocations, m, ms } of rows) {
 // Cost of one order's lifecycle, from what was counted.
 const perOrder = (total: number) => total / ORDERS;
 const invocations = [...durations.values()].reduce((n, list) => n + list.length, 0);
+// Lambda bills each invocation's duration, rounded up to the millisecond, times its memory.
+const memoryGb = (name: string) =>
+  (functions.find((fn) => functionName(fn) === name)?.memoryMb ?? 1024) / 1024;
 const gbSeconds = [...durations.entries()].reduce(
-  (sum, [, list]) => sum + list.reduce((s, ms) => s + Math.ceil(ms) / 1000, 0) * (1024 / 1024),
+  (sum, [name, list]) => sum + list.reduce((s, ms) => s + Math.ceil(ms) / 1000, 0) * memoryGb(name),
   0,
 );
 const rru = [...meters.values()].reduce((s, m) => s + m.readUnits, 0);
@@ -166,7 +170,7 @@ const transitionsTotal = transitions.reduce((a, b) => a + b, 0);
 const cost = {
   'Step Functions transitions': perOrder(transitionsTotal) * AWS_PRICES.stepFunctionsStandardPerTransition,
   'Lambda requests': perOrder(invocations) * AWS_PRICES.lambdaPerRequest,
-  'Lambda GB-seconds (arm64, 1 GB)': perOrder(gbSeconds) * AWS_PRICES.lambdaArmPerGbSecond,
+  'Lambda GB-seconds (arm64)': perOrder(gbSeconds) * AWS_PRICES.lambdaArmPerGbSecond,
   'DynamoDB write units': perOrder(wru) * AWS_PRICES.dynamoDbPerWriteRequestUnit,
   'DynamoDB read units': perOrder(rru) * AWS_PRICES.dynamoDbPerReadRequestUnit,
   'HTTP API requests': perOrder(httpRequests) * AWS_PRICES.httpApiPerRequest,
