@@ -7,10 +7,13 @@ export interface RuleIssue extends FieldIssue {
 
 /** The rule set is well-formed but cannot be used (422); every error names its rule. */
 export class InvalidApprovalRulesError extends HttpError {
-  constructor(readonly issues: RuleIssue[]) {
+  readonly issues: RuleIssue[];
+
+  constructor(issues: RuleIssue[]) {
     super(422, 'invalid-approval-rules', 'The approval rules are not valid', describe(issues), {
       errors: issues,
     });
+    this.issues = issues;
   }
 }
 

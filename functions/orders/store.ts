@@ -185,8 +185,11 @@ export interface Transition {
 
 /** Why a transition's transaction was cancelled, per item (index 0 is the order, 1 the event, 2… `also`). */
 export class TransitionCancelledError extends Error {
-  constructor(readonly reasons: (string | undefined)[]) {
+  readonly reasons: (string | undefined)[];
+
+  constructor(reasons: (string | undefined)[]) {
     super(`Transaction cancelled: ${reasons.join(', ')}`);
+    this.reasons = reasons;
     this.name = 'TransitionCancelledError';
   }
 }

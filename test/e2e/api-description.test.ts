@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { httpFunctions } from '../../functions/manifest';
 import { startTestTwin, tenantTokens } from '../support/twin';
 
 const twin = await startTestTwin();
 
 describe('the API describes itself', () => {
-  after(() => twin.stop());
+  afterAll(() => twin.stop());
 
   it('serves an OpenAPI 3.1 document listing every manifest route with its schemas', async () => {
     const res = await twin.client().get('/openapi.json');

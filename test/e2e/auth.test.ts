@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { issueToken, newSigningKey } from '../../local/gateway/dev-tokens';
 import { apiClient, startTestTwin, tenantTokens } from '../support/twin';
 
 const twin = await startTestTwin();
 
 describe('authentication and roles over HTTP', () => {
-  after(() => twin.stop());
+  afterAll(() => twin.stop());
 
   const assertUnauthorized = (res: { status: number; headers: Headers; body: any }) => {
     assert.equal(res.status, 401);

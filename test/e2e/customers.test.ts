@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { startTestTwin, tenantTokens } from '../support/twin';
 
 const twin = await startTestTwin();
 
 describe('customers over HTTP', () => {
-  after(() => twin.stop());
+  afterAll(() => twin.stop());
 
   it('pages through 250 customers with no duplicate and no gap', async () => {
     const api = twin.client((await tenantTokens(twin, ['sales'])).token);

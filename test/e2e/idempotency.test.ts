@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { startTestTwin, tenantTokens } from '../support/twin';
 
 const twin = await startTestTwin();
 
 describe('Idempotency-Key on creating POSTs', () => {
-  after(() => twin.stop());
+  afterAll(() => twin.stop());
 
   it('a retry returns the first response and creates nothing new', async () => {
     const { token } = await tenantTokens(twin, ['sales']);

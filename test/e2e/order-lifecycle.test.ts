@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { startTestTwin } from '../support/twin';
 import { ok, openShop } from '../support/workflow';
 
@@ -11,7 +11,7 @@ import { ok, openShop } from '../support/workflow';
 const twin = await startTestTwin();
 
 describe('an order from creation to feedback, over HTTP', () => {
-  after(() => twin.stop());
+  afterAll(() => twin.stop());
 
   it('create → approve → ship → deliver → feedback: CLOSED with its evaluation, every step on the timeline', async () => {
     const shop = await openShop(twin);

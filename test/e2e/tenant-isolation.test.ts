@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { startTestTwin, tenantTokens } from '../support/twin';
 
 const twin = await startTestTwin();
@@ -23,7 +23,7 @@ const product = await createProduct('ISO-1');
 await createProduct('ISO-2');
 
 describe('tenant B never reads or writes tenant A’s data', () => {
-  after(() => twin.stop());
+  afterAll(() => twin.stop());
 
   it('cannot read A’s customer or product by id (404, as if it did not exist)', async () => {
     assert.equal((await b.get(`/v1/customers/${customerIds[0]}`)).status, 404);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { startTestTwin, tenantTokens } from '../support/twin';
 
 const twin = await startTestTwin();
@@ -26,7 +26,7 @@ function assertProblem(res: { status: number; headers: Headers; body: any }, sta
 }
 
 describe('bad input over HTTP gets a 4xx problem naming the field and writes nothing', () => {
-  after(() => twin.stop());
+  afterAll(() => twin.stop());
 
   it('malformed JSON', async () => {
     const res = await api.raw('POST', '/v1/customers', {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -51,7 +51,7 @@ const assembly = app.synth();
 const template = Template.fromStack(stack);
 const resources = (template.toJSON() as { Resources: Record<string, Resource> }).Resources;
 
-after(() => rmSync(outdir, { recursive: true, force: true }));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 const logicalId = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
 const tableLogicalIds = Object.fromEntries(

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { httpFunctions } from '../../functions/manifest';
 import type { HttpLambda } from '../../functions/shared/http/handler';
 import { currentInvocation } from '../../local/lambda-runtime';
@@ -33,7 +33,7 @@ async function counted(operationId: string, handler: HttpLambda, options: Invoke
 }
 
 describe('approval rules: DynamoDB requests per operation, within the manifest grants', () => {
-  after(() => tables.drop());
+  afterAll(() => tables.drop());
   const admin = principal(uniqueTenant());
   const GET = { routeKey: 'GET /v1/approval-rules', principal: admin };
   const PUT = (version: string, body: unknown = defaultRuleSet()) => ({

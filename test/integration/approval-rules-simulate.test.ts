@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { defineRule, type Facts } from '../../functions/approvals/rules';
 import { createTestTables } from '../support/database';
@@ -61,7 +61,7 @@ function lowerThreshold() {
 }
 
 describe('approval rule simulation against DynamoDB Local', () => {
-  after(() => tables.drop());
+  afterAll(() => tables.drop());
 
   it('re-decides the most recent decided orders and lists the changes, newest first', async () => {
     const tenant = uniqueTenant();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { defineRule } from '../../functions/approvals/rules';
 import { createTestTables } from '../support/database';
@@ -29,7 +29,7 @@ const custom = {
 };
 
 describe('approval rules against DynamoDB Local', () => {
-  after(() => tables.drop());
+  afterAll(() => tables.drop());
 
   it('gives a tenant that never saved rules the defaults, version 0, to admins and approvers', async () => {
     const tenant = uniqueTenant();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { createTestTables } from '../support/database';
 import { invoke, principal, uniqueTenant } from '../support/invoke';
 
@@ -12,7 +12,7 @@ const { handler: list } = await import('../../functions/customers/list');
 describe('customers against DynamoDB Local', () => {
   const tenant = uniqueTenant();
   const admin = principal(tenant);
-  after(() => tables.drop());
+  afterAll(() => tables.drop());
 
   it('creates, reads and updates a customer with a version guard', async () => {
     const created = await invoke(create, {

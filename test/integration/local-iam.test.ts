@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { FunctionSpec } from '../../functions/manifest';
@@ -25,7 +25,7 @@ const spec = (grants: FunctionSpec['tables']): FunctionSpec => ({
 });
 
 describe('local IAM enforces the manifest’s table access', () => {
-  after(() => tables.drop());
+  afterAll(() => tables.drop());
 
   it('refuses a request the manifest does not grant, as IAM would', async () => {
     await assert.rejects(runtime.invoke(spec({ domain: ['GetItem'] }), {}), (error: Error) => {

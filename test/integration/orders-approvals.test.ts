@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import type { Principal } from '../../functions/shared/auth/principal';
 import { createTestTables } from '../support/database';
 import { invoke, principal } from '../support/invoke';
@@ -48,7 +48,7 @@ const eventsOf = async (who: Principal, orderId: string) =>
     details?: Record<string, unknown>;
   }[];
 
-after(() => tables.drop());
+afterAll(() => tables.drop());
 
 describe('approving and rejecting orders', () => {
   it('keeps separation of duties: not the creator, not two levels, only the level’s role (403 with the reason)', async () => {

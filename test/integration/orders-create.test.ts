@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import type { Principal } from '../../functions/shared/auth/principal';
 import { createTestTables } from '../support/database';
 import { invoke, principal } from '../support/invoke';
@@ -24,7 +24,7 @@ const startsFor = (tenantId: string) =>
   port.starts.filter((s) => (s.input as { tenantId: string }).tenantId === tenantId);
 
 describe('POST /v1/orders', () => {
-  after(() => tables.drop());
+  afterAll(() => tables.drop());
 
   it('refuses what cannot be ordered with a 4xx naming the field, writing nothing and starting nothing', async () => {
     const t = await setUpTenant({

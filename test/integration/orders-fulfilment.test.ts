@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import type { Principal } from '../../functions/shared/auth/principal';
 import { createTestTables } from '../support/database';
 import { invoke, principal } from '../support/invoke';
@@ -19,7 +19,7 @@ const { handler: get } = await import('../../functions/orders/get');
 const { handler: timeline } = await import('../../functions/orders/timeline');
 
 const port = recordWorkflow();
-after(() => tables.drop());
+afterAll(() => tables.drop());
 
 const post = (
   handler: typeof shipments,

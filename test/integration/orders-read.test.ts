@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import type { Principal } from '../../functions/shared/auth/principal';
 import { createTestTables } from '../support/database';
 import { invoke, principal } from '../support/invoke';
@@ -14,7 +14,7 @@ const { handler: list } = await import('../../functions/orders/list');
 const { handler: timeline } = await import('../../functions/orders/timeline');
 
 recordWorkflow();
-after(() => tables.drop());
+afterAll(() => tables.drop());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

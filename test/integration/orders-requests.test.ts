@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { httpFunctions } from '../../functions/manifest';
 import type { HttpLambda } from '../../functions/shared/http/handler';
 import { currentInvocation } from '../../local/lambda-runtime';
@@ -23,7 +23,7 @@ const handler = async (name: string) =>
 recordWorkflow();
 const stats = new TwinStats();
 installLocalIam(dynamodb, { [tables.domain]: 'domain', [tables.idempotency]: 'idempotency' }, stats);
-after(() => tables.drop());
+afterAll(() => tables.drop());
 
 async function counted(operationId: string, entry: string, options: InvokeOptions) {
   const fn = httpFunctions.find((f) => f.operation.operationId === operationId);

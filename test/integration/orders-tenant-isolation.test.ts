@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { HttpLambda } from '../../functions/shared/http/handler';
 import { createTestTables } from '../support/database';
 import { invoke, principal } from '../support/invoke';
@@ -24,7 +24,7 @@ const handlers = {
 };
 
 const port = recordWorkflow();
-after(() => tables.drop());
+afterAll(() => tables.drop());
 
 describe('tenant isolation of orders, approvals and timelines', () => {
   let a: Awaited<ReturnType<typeof setUpTenant>>;
@@ -32,7 +32,7 @@ describe('tenant isolation of orders, approvals and timelines', () => {
   const aOrders: Record<string, string> = {};
   const bAdmin = () => principal(b.tenantId, ['admin', 'approver', 'sales', 'fulfilment'], 'b-root');
 
-  before(async () => {
+  beforeAll(async () => {
     a = await setUpTenant();
     b = await setUpTenant();
     const pending = await submitOrder(a);
@@ -92,13 +92,13 @@ describe('tenant isolation of orders, approvals and timelines', () => {
 
   it('never lists A’s orders or approvals to B, whatever the filter', async () => {
     const aIds = new Set(Object.values(aOrders));
-    for (const query of <Record<string, string>[]>[
+    for (const query of [
       {},
       { status: 'PENDING_APPROVAL' },
       { status: 'SHIPPED' },
       { customerId: a.customerId },
       { createdFrom: '2000-01-01T00:00:00Z' },
-    ]) {
+    ] as Record<string, string>[]) {
       const res = await invoke(handlers.list, { routeKey: 'GET /v1/orders', query, principal: bAdmin() });
       assert.equal(res.status, 200);
       for (const order of res.body.items) assert.ok(!aIds.has(order.id), JSON.stringify(query));

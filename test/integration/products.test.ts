@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import type { Principal } from '../../functions/shared/auth/principal';
 import { createTestTables } from '../support/database';
 import { type InvokeResult, invoke, principal, uniqueTenant } from '../support/invoke';
@@ -85,7 +85,7 @@ function assertFieldError(res: InvokeResult, field: string) {
 }
 
 describe('products against DynamoDB Local', () => {
-  after(() => tables.drop());
+  afterAll(() => tables.drop());
 
   it('creates a product with its stock and reads it back', async () => {
     const admin = principal(uniqueTenant());

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import type { Principal } from '../../functions/shared/auth/principal';
 import { createTestTables } from '../support/database';
 import { invoke, principal, uniqueTenant } from '../support/invoke';
@@ -43,7 +43,7 @@ const stockOf = async (who: Principal, productId: string) =>
   ).body.stock;
 
 describe('stock under concurrency', () => {
-  after(() => tables.drop());
+  afterAll(() => tables.drop());
 
   it('never oversells: 50 parallel decrements of 1 on 20 units', async () => {
     const admin = principal(uniqueTenant());

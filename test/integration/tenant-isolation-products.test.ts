@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Principal } from '../../functions/shared/auth/principal';
 import { createTestTables } from '../support/database';
 import { invoke, principal, uniqueTenant } from '../support/invoke';
@@ -31,14 +31,14 @@ describe('tenant isolation of products', () => {
   const b = principal(uniqueTenant('b'));
   const aIds: string[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     for (const sku of ['SHARED-1', 'A-2', 'A-3']) {
       const res = await createProduct(a, sku);
       assert.equal(res.status, 201);
       aIds.push(res.body.id);
     }
   });
-  after(() => tables.drop());
+  afterAll(() => tables.drop());
 
   it('hides another tenant’s product by id as 404, for reads and writes', async () => {
     const [id = ''] = aIds;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { compareDecimals, toMinorUnitsCeil } from '../../functions/approvals/decimal';
 import { defaultRuleSet } from '../../functions/approvals/defaults';
 import { decide, exceedsCreditLimit, resolveLevels } from '../../functions/approvals/engine';

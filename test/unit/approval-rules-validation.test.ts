@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { defaultRuleSet } from '../../functions/approvals/defaults';
 import { InvalidApprovalRulesError } from '../../functions/approvals/errors';
 import { defineRule, type Outcome, type Rule, RuleSet } from '../../functions/approvals/rules';

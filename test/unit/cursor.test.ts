@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '../../functions/shared/db/cursor';
 import { ValidationError } from '../../functions/shared/http/errors';
 

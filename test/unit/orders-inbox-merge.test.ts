@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { mergeSorted, type SortedSource } from '../../functions/orders/approval-inbox';
 
 /** A sorted source served `pageSize` at a time, counting its reads; `after` plays the key condition. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { UnprocessableOrderError } from '../../functions/orders/errors';
 import { formatOrderNumber, priceOrder } from '../../functions/orders/pricing';
 import type { CatalogueEntry } from '../../functions/products/catalogue';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { httpFunctions } from '../../functions/manifest';
 import { compileRoutes } from '../../local/gateway/routes';
 

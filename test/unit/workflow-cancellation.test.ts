@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { cancellationFor } from '../../functions/workflow/cancellation';
 import { anOrder } from '../support/workflow-fixtures';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import type { OrderStatus } from '../../functions/orders/status';
 import { evaluateOrder, type StatusEvent } from '../../functions/workflow/evaluation';
 import { anOrder, level } from '../support/workflow-fixtures';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { defaultRuleSet } from '../../functions/approvals/defaults';
 import { decide } from '../../functions/approvals/engine';
 import { orderFacts } from '../../functions/workflow/facts';

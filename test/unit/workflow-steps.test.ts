@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { stepFor } from '../../functions/workflow/steps';
 import { anOrder, level, ORDER_ID } from '../support/workflow-fixtures';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { OrderChangedError } from '../../functions/orders/errors';
 import { TransitionCancelledError } from '../../functions/orders/store';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { DefinitionError, loadDefinition, prepareDefinition } from '../../local/workflow/definition';
 import { fixture, functionArn } from './fakes';
 

@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import { fileURLToPath } from 'node:url';
 import { createWorkflowRunner, type WorkflowRunner } from '../../local/workflow/runner';
 
@@ -51,5 +52,19 @@ export function runnerFor(
   return { runner, calls };
 }
 
-/** Active Node timers (setTimeout/setInterval) right now. */
-export const activeTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+/**
+ * Counts the timers (setTimeout/setInterval) created from now on that are still pending: the
+ * test runner's own timers come and go meanwhile and must not be counted.
+ */
+export function trackTimers(): { pending(): number; stop(): void } {
+  const live = new Set<number>();
+  const hook = createHook({
+    init(id, type) {
+      if (type === 'Timeout') live.add(id);
+    },
+    destroy(id) {
+      live.delete(id);
+    },
+  }).enable();
+  return { pending: () => live.size, stop: () => hook.disable() };
+}

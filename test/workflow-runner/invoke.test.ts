@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, onTestFinished } from 'vitest';
 import { namedError, runnerFor } from './fakes';
 
 describe('workflow runner: Lambda tasks', () => {
-  it('runs lambda:invoke with OutputPath on the Payload, then a plain Lambda ARN, with AWS context values', async (t) => {
+  it('runs lambda:invoke with OutputPath on the Payload, then a plain Lambda ARN, with AWS context values', async () => {
     const { runner, calls } = runnerFor('invoke', {
       describe: (payload) => ({ orderId: payload.orderId, status: 'APPROVED' }),
       summarise: (order) => `${order.orderId} is ${order.status}`,
     });
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
 
     const started = await runner.port.startExecution({
       stateMachine: 'orderLifecycle',
@@ -42,9 +42,9 @@ describe('workflow runner: Lambda tasks', () => {
     assert.deepEqual(summariseCall?.payload, { orderId: 'order-1', status: 'APPROVED' });
   });
 
-  it('counts one transition per state entered', async (t) => {
+  it('counts one transition per state entered', async () => {
     const { runner } = runnerFor('invoke', { describe: () => ({}), summarise: () => null });
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
     await runner.port.startExecution({
       stateMachine: 'orderLifecycle',
       name: 'order-2',
@@ -56,14 +56,14 @@ describe('workflow runner: Lambda tasks', () => {
     assert.equal(done.transitions, 3);
   });
 
-  it('fails the state with the thrown error’s name as Lambda’s errorType, and the execution with it', async (t) => {
+  it('fails the state with the thrown error’s name as Lambda’s errorType, and the execution with it', async () => {
     const { runner } = runnerFor('invoke', {
       describe: () => {
         throw namedError('OrderNotFound', 'No order order-3');
       },
       summarise: () => null,
     });
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
     await runner.port.startExecution({
       stateMachine: 'orderLifecycle',
       name: 'order-3',

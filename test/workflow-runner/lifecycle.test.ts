@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, onTestFinished } from 'vitest';
 import { TaskTokenInvalidError } from '../../functions/shared/workflow/port';
-import { activeTimers, namedError, runnerFor } from './fakes';
+import { namedError, runnerFor, trackTimers } from './fakes';
 
 describe('workflow runner: executions', () => {
-  it('runs one execution per name: a second start, same input or not, starts nothing', async (t) => {
+  it('runs one execution per name: a second start, same input or not, starts nothing', async () => {
     const { runner, calls } = runnerFor('invoke', { describe: () => ({}), summarise: () => null });
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
     const args = { stateMachine: 'orderLifecycle', name: 'order-1', input: { orderId: 'order-1' } } as const;
 
     const [first, second] = await Promise.all([
@@ -24,9 +24,9 @@ describe('workflow runner: executions', () => {
     assert.equal(runner.executions().length, 1);
   });
 
-  it('refuses names StartExecution refuses', async (t) => {
+  it('refuses names StartExecution refuses', async () => {
     const { runner } = runnerFor('invoke', { describe: () => ({}), summarise: () => null });
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
     for (const name of ['', 'has space', 'a/b', 'x'.repeat(81)]) {
       await assert.rejects(
         runner.port.startExecution({ stateMachine: 'orderLifecycle', name, input: {} }),
@@ -35,7 +35,7 @@ describe('workflow runner: executions', () => {
     }
   });
 
-  it('retries a transient error after the scaled interval, then succeeds; retries count as transitions', async (t) => {
+  it('retries a transient error after the scaled interval, then succeeds; retries count as transitions', async () => {
     let attempts = 0;
     const { runner } = runnerFor(
       'retry',
@@ -48,7 +48,7 @@ describe('workflow runner: executions', () => {
       },
       { retryIntervalScale: 0.01 },
     );
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
     const startedAt = Date.now();
     await runner.port.startExecution({
       stateMachine: 'orderLifecycle',
@@ -69,7 +69,7 @@ describe('workflow runner: executions', () => {
     );
   });
 
-  it('gives up after MaxAttempts and fails with the last error', async (t) => {
+  it('gives up after MaxAttempts and fails with the last error', async () => {
     const { runner } = runnerFor(
       'retry',
       {
@@ -79,7 +79,7 @@ describe('workflow runner: executions', () => {
       },
       { retryIntervalScale: 0.01 },
     );
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
     await runner.port.startExecution({ stateMachine: 'orderLifecycle', name: 'order-3', input: {} });
     const done = await runner.waitForExecution('order-3');
     assert.equal(done.status, 'FAILED');
@@ -88,7 +88,8 @@ describe('workflow runner: executions', () => {
   });
 
   it('stop() aborts waiting executions, invalidates their tokens and leaves no timer running', async () => {
-    const timersBefore = activeTimers();
+    const timers = trackTimers();
+    onTestFinished(() => timers.stop());
     const { runner } = runnerFor('parallel', {
       signal: () => null,
       slow: () => new Promise(() => {}),
@@ -101,7 +102,7 @@ describe('workflow runner: executions', () => {
     const task = await runner.waitForTaskToken('order-4', 'AwaitSignal');
     await runner.waitForTaskToken('order-5', 'AwaitSignal');
     await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.ok(activeTimers() > timersBefore);
+    assert.ok(timers.pending() > 0);
 
     await runner.stop();
 
@@ -115,7 +116,7 @@ describe('workflow runner: executions', () => {
       runner.port.startExecution({ stateMachine: 'orderLifecycle', name: 'order-6', input: {} }),
       /stopped/,
     );
-    assert.equal(activeTimers(), timersBefore, 'a timer outlived stop()');
+    assert.equal(timers.pending(), 0, 'a timer outlived stop()');
   });
 
   it('stop() also ends an execution that was started but had not run yet', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, onTestFinished } from 'vitest';
 import { TaskTokenInvalidError } from '../../functions/shared/workflow/port';
 import { runnerFor } from './fakes';
 
@@ -7,9 +7,9 @@ const start = (runner: ReturnType<typeof runnerFor>['runner'], name: string, inp
   runner.port.startExecution({ stateMachine: 'orderLifecycle', name, input });
 
 describe('workflow runner: task tokens', () => {
-  it('parks on a fresh token given to the function, and SendTaskSuccess’s output becomes the task result', async (t) => {
+  it('parks on a fresh token given to the function, and SendTaskSuccess’s output becomes the task result', async () => {
     const { runner, calls } = runnerFor('approval', { notify: () => ({ notified: true }) });
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
     await start(runner, 'order-1', { orderId: 'order-1', slaSeconds: 3600 });
 
     const task = await runner.waitForTaskToken('order-1', 'AwaitApproval');
@@ -36,9 +36,9 @@ describe('workflow runner: task tokens', () => {
     await assert.rejects(runner.port.sendTaskSuccess(task.token, {}), TaskTokenInvalidError);
   });
 
-  it('fails the state with SendTaskFailure’s error name, which a Catch matches by name', async (t) => {
+  it('fails the state with SendTaskFailure’s error name, which a Catch matches by name', async () => {
     const { runner } = runnerFor('approval', { notify: () => null });
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
     await start(runner, 'order-2', { orderId: 'order-2', slaSeconds: 3600 });
     const task = await runner.waitForTaskToken('order-2');
 
@@ -55,9 +55,9 @@ describe('workflow runner: task tokens', () => {
     );
   });
 
-  it('lets States.TaskFailed catch an unnamed failure', async (t) => {
+  it('lets States.TaskFailed catch an unnamed failure', async () => {
     const { runner } = runnerFor('approval', { notify: () => null });
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
     await start(runner, 'order-3', { orderId: 'order-3', slaSeconds: 3600 });
     const task = await runner.waitForTaskToken('order-3');
     await runner.port.sendTaskFailure(task.token, 'PartnerFailed', 'Out of material');
@@ -68,9 +68,9 @@ describe('workflow runner: task tokens', () => {
     });
   });
 
-  it('mints a new token each time a loop enters the state; the earlier one is then rejected', async (t) => {
+  it('mints a new token each time a loop enters the state; the earlier one is then rejected', async () => {
     const { runner, calls } = runnerFor('approval', { notify: () => null });
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
     await start(runner, 'order-4', { orderId: 'order-4', slaSeconds: 3600 });
 
     const first = await runner.waitForTaskToken('order-4', 'AwaitApproval');
@@ -99,13 +99,13 @@ describe('workflow runner: task tokens', () => {
     assert.equal(done.transitions, 5);
   });
 
-  it('rejects a token nobody minted', async (t) => {
+  it('rejects a token nobody minted', async () => {
     const { runner } = runnerFor('approval', { notify: () => null });
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
     await assert.rejects(runner.port.sendTaskSuccess('not-a-token', {}), TaskTokenInvalidError);
   });
 
-  it('accepts an answer given by the function itself before it returns', async (t) => {
+  it('accepts an answer given by the function itself before it returns', async () => {
     let runnerRef: ReturnType<typeof runnerFor>['runner'] | undefined;
     const { runner } = runnerFor('approval', {
       notify: async (payload) => {
@@ -114,20 +114,20 @@ describe('workflow runner: task tokens', () => {
       },
     });
     runnerRef = runner;
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
     await start(runner, 'order-5', { orderId: 'order-5', slaSeconds: 3600 });
     const done = await runner.waitForExecution('order-5');
     assert.equal(done.status, 'SUCCEEDED');
     assert.deepEqual((done.output as any).decision, { outcome: 'auto' });
   });
 
-  it('fails the task when its function throws, and the token dies with it', async (t) => {
+  it('fails the task when its function throws, and the token dies with it', async () => {
     const { runner } = runnerFor('approval', {
       notify: () => {
         throw new Error('mail server down');
       },
     });
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
     await start(runner, 'order-6', { orderId: 'order-6', slaSeconds: 3600 });
     const done = await runner.waitForExecution('order-6');
     assert.deepEqual(done.output, {
@@ -140,9 +140,9 @@ describe('workflow runner: task tokens', () => {
     assert.deepEqual(runner.pendingTasks(), []);
   });
 
-  it('gives every Map iteration its own token', async (t) => {
+  it('gives every Map iteration its own token', async () => {
     const { runner } = runnerFor('map', { confirmLine: () => null });
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
     await start(runner, 'order-7', { lines: [{ sku: 'A' }, { sku: 'B' }] });
 
     const deadline = Date.now() + 5000;

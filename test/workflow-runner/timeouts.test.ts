@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, onTestFinished } from 'vitest';
 import { TaskTokenInvalidError } from '../../functions/shared/workflow/port';
 import { runnerFor } from './fakes';
 
@@ -9,9 +9,9 @@ const dueWithin = (due: Date, earliest: number) =>
   due.getTime() >= earliest && due.getTime() < earliest + 1500;
 
 describe('workflow runner: timeouts', () => {
-  it('fails a task-token state with States.Timeout after TimeoutSeconds, caught by its Catch', async (t) => {
+  it('fails a task-token state with States.Timeout after TimeoutSeconds, caught by its Catch', async () => {
     const { runner } = runnerFor('shipping', { requestShipment: () => null, awaitDelivery: () => null });
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
     const startedAt = Date.now();
     await runner.port.startExecution({
       stateMachine: 'orderLifecycle',
@@ -34,9 +34,9 @@ describe('workflow runner: timeouts', () => {
     await assert.rejects(runner.port.sendTaskSuccess(task.token, { carrier: 'DHL' }), TaskTokenInvalidError);
   });
 
-  it('waits out a 30-day TimeoutSeconds, longer than a Node timer can run', async (t) => {
+  it('waits out a 30-day TimeoutSeconds, longer than a Node timer can run', async () => {
     const { runner } = runnerFor('shipping', { requestShipment: () => null, awaitDelivery: () => null });
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
     await runner.port.startExecution({
       stateMachine: 'orderLifecycle',
       name: 'order-2',
@@ -60,9 +60,9 @@ describe('workflow runner: timeouts', () => {
     });
   });
 
-  it('reads TimeoutSecondsPath from the state input (before Parameters), and States.TaskFailed does not catch the timeout', async (t) => {
+  it('reads TimeoutSecondsPath from the state input (before Parameters), and States.TaskFailed does not catch the timeout', async () => {
     const { runner } = runnerFor('approval', { notify: () => null });
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
     const startedAt = Date.now();
     await runner.port.startExecution({
       stateMachine: 'orderLifecycle',
@@ -81,9 +81,9 @@ describe('workflow runner: timeouts', () => {
     );
   });
 
-  it('fails the execution with States.Runtime when TimeoutSecondsPath selects no positive integer', async (t) => {
+  it('fails the execution with States.Runtime when TimeoutSecondsPath selects no positive integer', async () => {
     const { runner, calls } = runnerFor('approval', { notify: () => null });
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
     await runner.port.startExecution({
       stateMachine: 'orderLifecycle',
       name: 'order-4',
@@ -95,9 +95,9 @@ describe('workflow runner: timeouts', () => {
     assert.equal(calls.length, 0);
   });
 
-  it('times the execution out after its top-level TimeoutSeconds; its token dies with it', async (t) => {
+  it('times the execution out after its top-level TimeoutSeconds; its token dies with it', async () => {
     const { runner } = runnerFor('execution-timeout', { signal: () => null });
-    t.after(() => runner.stop());
+    onTestFinished(() => runner.stop());
     await runner.port.startExecution({ stateMachine: 'orderLifecycle', name: 'order-5', input: {} });
     const task = await runner.waitForTaskToken('order-5');
     // No TimeoutSeconds on the task: AWS's default (99999999 s), not the library's 60 s.

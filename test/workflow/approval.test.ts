@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { startTestTwin } from '../support/twin';
 import {
   assertExecution,
@@ -23,7 +23,7 @@ import {
 const twin = await startTestTwin();
 
 describe('workflow: approval', () => {
-  after(() => twin.stop());
+  afterAll(() => twin.stop());
 
   it('auto-approves a small order and runs it to CLOSED in 5 state transitions, every step on the timeline', async () => {
     const shop = await openShop(twin);

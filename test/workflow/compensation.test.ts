@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { startTestTwin } from '../support/twin';
 import {
   assertExecution,
@@ -25,7 +25,7 @@ const twin = await startTestTwin();
 const COMPENSATED = ['Compensate', 'AfterCompensation', 'Done'];
 
 describe('workflow: compensation', () => {
-  after(() => twin.stop());
+  afterAll(() => twin.stop());
 
   it('cancels with INSUFFICIENT_STOCK when one line cannot be reserved, and reserves none of the others', async () => {
     const shop = await openShop(twin, [...DEFAULT_STOCK, { sku: 'SCARCE', priceMinor: 1_000, onHand: 3 }]);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { startTestTwin } from '../support/twin';
 import { openShop, orderOf, placeOrder, stockOf } from '../support/workflow';
 
 const twin = await startTestTwin();
 
 describe('workflow: stock under concurrency', () => {
-  after(() => twin.stop());
+  afterAll(() => twin.stop());
 
   it('60 orders for one SKU with 25 in stock: the ones that fit are reserved, the rest cancelled, never oversold', async () => {
     const shop = await openShop(twin, [{ sku: 'HOT', priceMinor: 1_000, onHand: 25 }]);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { defineRule, type Level } from '../../functions/approvals/rules';
 import { putRuleSet } from '../../functions/approvals/store';
 import { startTestTwin } from '../support/twin';
@@ -46,7 +46,7 @@ async function everythingNeedsApproval(shop: Shop, level: Level) {
 }
 
 describe('workflow: approval SLA', () => {
-  after(() => twin.stop());
+  afterAll(() => twin.stop());
 
   it('escalates a level that outlived its SLA to the escalation role, whose approval closes the order', async () => {
     const shop = await openShop(twin);

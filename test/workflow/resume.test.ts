@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, onTestFinished } from 'vitest';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import {
   assertExecution,
@@ -20,9 +20,9 @@ import {
  * stored status and carries on where the order is.
  */
 describe('workflow: resume after the twin stops', () => {
-  it('resumes an order that waited for approval; approved after the restart, it closes', async (t) => {
+  it('resumes an order that waited for approval; approved after the restart, it closes', async () => {
     let twin: TestTwin = await startTestTwin();
-    t.after(() => twin.stop());
+    onTestFinished(() => twin.stop());
     let shop = await openShop(twin);
     const waiting = await placeOrder(shop, [{ sku: 'WIDGET', quantity: 50 }]);
     const first = await twin.runner.waitForTaskToken(waiting, 'AwaitApproval');

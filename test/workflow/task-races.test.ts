@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { createTestTables } from '../support/database';
 import { fakeContext } from '../support/invoke';
 
@@ -40,7 +40,7 @@ let tokens = 0;
 const token = () => `token-${tokens++}`;
 
 describe('workflow tasks: races and restarts', () => {
-  after(() => tables.drop());
+  afterAll(() => tables.drop());
 
   it('AwaitApproval answers its own token when the level was decided before it could keep it', async () => {
     const t = await orders.setUpTenant();

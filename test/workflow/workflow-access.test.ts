@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { type FunctionSpec, functionName, functions } from '../../functions/manifest';
 import type { WorkflowPort } from '../../functions/shared/workflow/port';
 import { currentInvocation } from '../../local/lambda-runtime';

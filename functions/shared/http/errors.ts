@@ -11,16 +11,29 @@ export interface FieldIssue {
 }
 
 export class HttpError extends Error {
+  readonly statusCode: number;
+  readonly type: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly extensions: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+
   constructor(
-    readonly statusCode: number,
-    readonly type: string,
-    readonly title: string,
-    readonly detail: string,
-    readonly extensions: Record<string, unknown> = {},
-    readonly headers: Record<string, string> = {},
+    statusCode: number,
+    type: string,
+    title: string,
+    detail: string,
+    extensions: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
   ) {
     super(detail);
     this.name = new.target.name;
+    this.statusCode = statusCode;
+    this.type = type;
+    this.title = title;
+    this.detail = detail;
+    this.extensions = extensions;
+    this.headers = headers;
   }
 }
 
