@@ -31,10 +31,14 @@ export default defineConfig({
       project('e2e'),
       project('infra'),
     ],
+    // The default reporter, then (on coverage runs) a table with a row per source folder.
+    reporters: ['default', './test/setup/coverage-by-folder.ts'],
     coverage: {
       provider: 'v8',
       include: ['functions/**/*.ts', 'local/**/*.ts'],
-      reporter: ['text-summary', 'json-summary', 'json', 'html'],
+      // The twin runs handlers in worker threads (its Lambda environments): count them too.
+      autoAttachSubprocess: true,
+      reporter: ['json-summary', 'html'],
       reportsDirectory: 'coverage',
     },
   },

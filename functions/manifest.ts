@@ -27,7 +27,7 @@ export interface TableAccess {
 }
 
 /** Step Functions actions a function may call, per state machine; IAM grants exactly these. */
-export type WorkflowAction = 'StartExecution' | 'SendTaskSuccess' | 'SendTaskFailure';
+export type WorkflowAction = 'StartExecution' | 'SendTaskSuccess' | 'SendTaskFailure' | 'DescribeExecution';
 export type WorkflowAccess = Partial<Record<StateMachineId, readonly WorkflowAction[]>>;
 
 export interface StateMachineSpec {

@@ -2,13 +2,14 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import {
   AttributeType,
   Billing,
+  ProjectionType,
   StreamViewType,
   TableEncryptionV2,
   type TablePropsV2,
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { type TableDefinition, tables } from '../functions/shared/db/tables';
+import { type IndexProjection, type TableDefinition, tables } from '../functions/shared/db/tables';
 
 export type TableId = TableDefinition['id'];
 
@@ -47,6 +48,7 @@ function propsOf(definition: TableDefinition): TablePropsV2 {
       indexName: index.name,
       partitionKey: key(index.partitionKey),
       sortKey: key(index.sortKey),
+      ...projectionOf(index.projection),
     })),
     ...(definition.timeToLiveAttribute ? { timeToLiveAttribute: definition.timeToLiveAttribute } : {}),
     ...(definition.stream ? { dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES } : {}),
@@ -58,6 +60,12 @@ function propsOf(definition: TableDefinition): TablePropsV2 {
     deletionProtection: isDomain,
     removalPolicy: isDomain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   };
+}
+
+function projectionOf(projection: IndexProjection) {
+  if (projection === 'ALL') return { projectionType: ProjectionType.ALL };
+  if (projection === 'KEYS_ONLY') return { projectionType: ProjectionType.KEYS_ONLY };
+  return { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...projection.include] };
 }
 
 const pascal = (id: string) => `${id[0]?.toUpperCase()}${id.slice(1)}Table`;

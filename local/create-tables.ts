@@ -3,10 +3,11 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
+  type Projection,
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { TableDefinition } from '../functions/shared/db/tables';
+import type { IndexProjection, TableDefinition } from '../functions/shared/db/tables';
 
 /**
  * Creates a table from the same definition the CDK stack deploys (keys, indexes, stream, TTL).
@@ -47,7 +48,7 @@ export async function ensureTable(
               { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
               { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
             ],
-            Projection: { ProjectionType: 'ALL' as const },
+            Projection: projectionOf(index.projection),
           }))
         : undefined,
       StreamSpecification: table.stream
@@ -63,4 +64,9 @@ export async function ensureTable(
       }),
     );
   }
+}
+
+function projectionOf(projection: IndexProjection): Projection {
+  if (projection === 'ALL' || projection === 'KEYS_ONLY') return { ProjectionType: projection };
+  return { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection.include] };
 }

@@ -1,47 +1,88 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoAction, TableAccess, WorkflowAction } from '../functions/manifest';
-import type { StateMachineId, WorkflowPort } from '../functions/shared/workflow/port';
-import { currentInvocation } from './lambda-runtime';
+import type {
+  DynamoAction,
+  FunctionSpec,
+  TableAccess,
+  WorkflowAccess,
+  WorkflowAction,
+} from '../functions/manifest';
+import type { StateMachineId } from '../functions/shared/workflow/port';
 
 /**
  * Local IAM: every DynamoDB request a handler makes is checked against the table access its
- * manifest entry declares, the same list the CDK stack turns into IAM grants. A handler that
- * would get AccessDenied in AWS gets it here first. The same hook counts requests per function.
+ * manifest entry declares, the same list the CDK stack turns into IAM grants, and every Step
+ * Functions call against its workflow access. A handler that would get AccessDenied in AWS gets
+ * it here first.
+ *
+ * In the twin, each Lambda environment checks its own function's requests; tests that run a
+ * handler in their own process name the function with `currentInvocation.run(…)`.
  */
-export interface DynamoRequestLog {
-  record(functionName: string, command: string): void;
+export interface Invocation {
+  fn: Pick<FunctionSpec, 'tables' | 'workflow'>;
+  name: string;
 }
+
+/** The function a handler running in this process belongs to (tests that call handlers directly). */
+export const currentInvocation = new AsyncLocalStorage<Invocation>();
 
 type TableId = keyof TableAccess;
 
+/** Hears of every request a function made; `context` is the SDK's, shared with the request's other middleware. */
+export type DynamoRequestObserver = (
+  functionName: string,
+  command: string,
+  durationMs: number,
+  error: Error | undefined,
+  context: object,
+) => void;
+
+/**
+ * Installs the check on a DynamoDB client: `caller()` says which function is calling (none: the
+ * twin itself or a test, unrestricted). `observe` hears of every request a function made.
+ */
 export function installLocalIam(
   client: DynamoDBClient,
   tableIds: Record<string, TableId>,
-  log: DynamoRequestLog,
+  caller: () => Invocation | undefined,
+  observe?: DynamoRequestObserver,
 ): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const invocation = currentInvocation.getStore();
-      if (invocation) {
-        const command = context.commandName ?? 'Unknown';
-        log.record(invocation.name, command);
-        for (const { table, action } of actionsOf(command, args.input as Record<string, unknown>)) {
-          const tableId = tableIds[table];
-          const allowed: readonly string[] | undefined = tableId ? invocation.fn.tables[tableId] : undefined;
-          if (!allowed?.includes(action)) {
-            const error = new Error(
-              `User: local/${invocation.name} is not authorized to perform: dynamodb:${action} on resource: table/${table} ` +
-                '(add it to the function’s tables in functions/manifest.ts)',
-            );
-            error.name = 'AccessDeniedException';
-            throw error;
-          }
-        }
+      const invocation = caller();
+      if (!invocation) return next(args);
+      const command = context.commandName ?? 'Unknown';
+      const started = performance.now();
+      try {
+        assertTableAccess(invocation, command, args.input as Record<string, unknown>, tableIds);
+        const result = await next(args);
+        observe?.(invocation.name, command, performance.now() - started, undefined, context);
+        return result;
+      } catch (error) {
+        observe?.(invocation.name, command, performance.now() - started, error as Error, context);
+        throw error;
       }
-      return next(args);
     },
     { step: 'initialize', name: 'orderlyLocalIam', override: true },
   );
+}
+
+function assertTableAccess(
+  invocation: Invocation,
+  command: string,
+  input: Record<string, unknown>,
+  tableIds: Record<string, TableId>,
+): void {
+  for (const { table, action } of actionsOf(command, input)) {
+    const tableId = tableIds[table];
+    const allowed: readonly string[] | undefined = tableId ? invocation.fn.tables[tableId] : undefined;
+    if (!allowed?.includes(action)) {
+      throw accessDenied(
+        `User: local/${invocation.name} is not authorized to perform: dynamodb:${action} on resource: table/${table} ` +
+          '(add it to the function’s tables in functions/manifest.ts)',
+      );
+    }
+  }
 }
 
 type Needed = { table: string; action: DynamoAction | 'Scan' | 'BatchWriteItem' | 'Other' };
@@ -92,45 +133,32 @@ export function actionsOf(command: string, input: Record<string, unknown>): Need
 }
 
 /**
- * Local IAM for Step Functions: a call through the workflow port from a function whose manifest
- * entry does not list the action on that state machine fails with AccessDeniedException, as the
- * function's role would make it fail in AWS. Calls from outside any function (the twin itself,
- * tests) pass. A task token's state machine is the one that minted it (`ownerOf`); for a token the
- * runner cannot place, the action on any state machine suffices.
+ * Local IAM for Step Functions: a function may call an action on a state machine only if its
+ * manifest entry lists it there. `stateMachine` is undefined for a task token the twin cannot
+ * place (already answered or never minted): the action on any state machine suffices, and the
+ * call then fails as AWS fails it, with an invalid token.
  */
-export function localIamWorkflowPort(
-  port: WorkflowPort,
-  ownerOf: (taskToken: string) => StateMachineId | undefined,
-): WorkflowPort {
-  const check = (action: WorkflowAction, stateMachine: StateMachineId | undefined) => {
-    const invocation = currentInvocation.getStore();
-    if (!invocation) return;
-    const access = invocation.fn.workflow ?? {};
-    const allowed =
-      stateMachine === undefined
-        ? Object.values(access).some((actions) => actions?.includes(action))
-        : (access[stateMachine]?.includes(action) ?? false);
-    if (!allowed) {
-      const error = new Error(
-        `User: local/${invocation.name} is not authorized to perform: states:${action} on resource: ` +
-          `stateMachine/${stateMachine ?? '*'} (add it to the function’s workflow in functions/manifest.ts)`,
-      );
-      error.name = 'AccessDeniedException';
-      throw error;
-    }
-  };
-  return {
-    startExecution: async (args) => {
-      check('StartExecution', args.stateMachine);
-      return port.startExecution(args);
-    },
-    sendTaskSuccess: async (taskToken, output) => {
-      check('SendTaskSuccess', ownerOf(taskToken));
-      return port.sendTaskSuccess(taskToken, output);
-    },
-    sendTaskFailure: async (taskToken, error, cause) => {
-      check('SendTaskFailure', ownerOf(taskToken));
-      return port.sendTaskFailure(taskToken, error, cause);
-    },
-  };
+export function assertWorkflowAccess(
+  functionName: string,
+  access: WorkflowAccess | undefined,
+  action: WorkflowAction,
+  stateMachine: StateMachineId | undefined,
+): void {
+  const granted = access ?? {};
+  const allowed =
+    stateMachine === undefined
+      ? Object.values(granted).some((actions) => actions?.includes(action))
+      : (granted[stateMachine]?.includes(action) ?? false);
+  if (!allowed) {
+    throw accessDenied(
+      `User: local/${functionName} is not authorized to perform: states:${action} on resource: ` +
+        `stateMachine/${stateMachine ?? '*'} (add it to the function’s workflow in functions/manifest.ts)`,
+    );
+  }
+}
+
+function accessDenied(message: string): Error {
+  const error = new Error(message);
+  error.name = 'AccessDeniedException';
+  return error;
 }

@@ -1,7 +1,13 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Where the twin keeps what it persists: git-ignored, never committed. */
-export const DATA_DIR = join(fileURLToPath(new URL('..', import.meta.url)), '.data');
+/**
+ * Where the twin keeps what it persists: `.data/` in the repository (git-ignored, never
+ * committed), or the directory ORDERLY_DATA_DIR names (tests run a whole `npm start` in a
+ * temporary one).
+ */
+export const DATA_DIR = process.env.ORDERLY_DATA_DIR
+  ? resolve(process.env.ORDERLY_DATA_DIR)
+  : join(fileURLToPath(new URL('..', import.meta.url)), '.data');
 export const DYNAMODB_DATA_DIR = join(DATA_DIR, 'dynamodb');
 export const SIGNING_KEY_FILE = join(DATA_DIR, 'dev-signing-key.json');

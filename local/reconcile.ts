@@ -12,7 +12,7 @@ import type { WorkflowPort } from '../functions/shared/workflow/port';
  * never started (create's start failed).
  *
  * This reads the whole table with a Scan: it is an offline job of the twin, run once at start,
- * never on a request's path (DESIGN.md §3).
+ * never on a request's path (docs/design.md §3).
  */
 export async function resumeOrders(args: {
   client: DynamoDBDocumentClient;

@@ -1,14 +1,30 @@
 /**
  * `npm start`: the local twin with demo data. DynamoDB Local persists under .data/, so a second
- * start keeps everything, and orders that were half-way resume their workflow; Ctrl-C stops the
- * workflows, the API and the Java process.
+ * start keeps everything, and orders that were half-way resume their workflow. SIGINT (Ctrl-C) or
+ * SIGTERM stops the workflows, the API, the functions' environments and the Java process, and
+ * leaves no process and no port behind.
  */
 import { createServer } from 'node:net';
 import { ROLES } from '../functions/shared/auth/roles';
 import { loadOrCreateSigningKey } from './gateway/dev-tokens';
 import { DYNAMODB_DATA_DIR, SIGNING_KEY_FILE } from './paths';
 import { DEMO_TENANT, seedDemoTenant } from './seed';
-import { startTwin } from './twin';
+import { startTwin, type Twin } from './twin';
+
+// Signals are handled from the first moment: one that arrives while the twin is still starting
+// stops it as soon as it is up, rather than killing this process and orphaning DynamoDB Local.
+let twin: Twin | undefined;
+let stopping: string | undefined;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = signal;
+  if (!twin) return; // startTwin's continuation stops it
+  console.log(`\n${signal}: stopping the workflows, the API and DynamoDB Local…`);
+  await twin.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
 
 const port = Number(process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 1 || port > 65535)
@@ -21,25 +37,21 @@ if (!(await portIsFree(port))) {
 
 const started = performance.now();
 const signingKey = await loadOrCreateSigningKey(SIGNING_KEY_FILE);
-const twin = await startTwin({
+const quiet = Boolean(process.env.QUIET);
+twin = await startTwin({
   port,
   dataDir: DYNAMODB_DATA_DIR,
   signingKey,
   // Executions' event logs would only grow in a twin that runs for days; their counts stay.
   recordWorkflowEvents: false,
-  log: process.env.QUIET ? undefined : (line) => console.log(`  ${line}`),
+  log: quiet ? undefined : (line) => console.log(`  ${line}`),
+  functionLog: quiet ? undefined : (record) => console.log(record.line),
 }).catch((error: Error) => exit(error.message));
-
-let stopping = false;
-const stop = async (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  console.log(`\n${signal}: stopping the workflows, the API and DynamoDB Local…`);
-  await twin.stop();
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
+if (stopping) {
+  const signal = stopping;
+  stopping = undefined;
+  await stop(signal);
+}
 
 const seeded = await seedDemoTenant();
 const readyMs = performance.now() - started;
@@ -52,7 +64,7 @@ const lines = [
   `  OpenAPI  ${twin.url}/openapi.json`,
   `  Health   ${twin.url}/health`,
   `  Data     .data/ (${seeded ? 'demo tenant seeded now' : 'kept from the last run'}); DynamoDB Local at ${twin.dynamoDbEndpoint}`,
-  `  Workflow statemachines/order-lifecycle.asl.json, run in-process; ${resumedLine(twin.resumedOrders)}`,
+  `  Workflow statemachines/order-lifecycle.asl.json, run by the twin; ${resumedLine(twin.resumedOrders)}`,
   '',
   `Development tokens for tenant "${DEMO_TENANT}", valid 12 h — paste into another shell:`,
 ];
@@ -62,7 +74,7 @@ for (const role of ROLES) {
 }
 lines.push(
   '',
-  'Any other tenant, user or roles: npm run token -- --role approver --tenant acme --user ann',
+  'Any other tenant, user or roles: npm run -s token -- --role approver --tenant acme --user ann',
   `Try: curl -H "Authorization: Bearer $SALES_TOKEN" ${twin.url}/v1/customers`,
   'Ctrl-C stops everything.',
   '',

@@ -1,10 +1,16 @@
-/** What the twin counts while it serves: invocations and DynamoDB requests per function. */
+import type { InvocationRecord } from './lambda/runtime';
+
+/** What the twin counts while it serves: invocations, cold starts and DynamoDB requests per function. */
 export class TwinStats {
   private readonly invocations = new Map<string, number>();
+  private readonly coldStarts = new Map<string, number[]>();
   private readonly requests = new Map<string, Map<string, number>>();
 
-  invocation(functionName: string): void {
-    this.invocations.set(functionName, (this.invocations.get(functionName) ?? 0) + 1);
+  invocation(record: Pick<InvocationRecord, 'functionName' | 'coldStart' | 'initMs'>): void {
+    const name = record.functionName;
+    this.invocations.set(name, (this.invocations.get(name) ?? 0) + 1);
+    if (record.coldStart)
+      this.coldStarts.set(name, [...(this.coldStarts.get(name) ?? []), record.initMs ?? 0]);
   }
 
   record(functionName: string, command: string): void {
@@ -25,6 +31,7 @@ export class TwinStats {
       return {
         function: fn,
         invocations,
+        coldStarts: this.coldStarts.get(fn)?.length ?? 0,
         dynamoRequests: total,
         perInvocation: invocations ? total / invocations : 0,
         byCommand,
@@ -32,8 +39,14 @@ export class TwinStats {
     });
   }
 
+  /** Every cold start's init time, in milliseconds. */
+  coldStartTimes(): number[] {
+    return [...this.coldStarts.values()].flat();
+  }
+
   reset(): void {
     this.invocations.clear();
+    this.coldStarts.clear();
     this.requests.clear();
   }
 }

@@ -1,8 +1,10 @@
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
+  type FunctionSpec,
   functionName,
+  functions,
   httpFunctions,
   stateMachines,
   type TaskFunction,
@@ -10,20 +12,25 @@ import {
 } from '../functions/manifest';
 import type { Role } from '../functions/shared/auth/roles';
 import { tables } from '../functions/shared/db/tables';
-import { type StateMachineId, useWorkflowPort } from '../functions/shared/workflow/port';
+import { STATE_MACHINE_ARN_ENV } from '../functions/shared/workflow/aws-adapter';
+import type { StateMachineId } from '../functions/shared/workflow/port';
 import { localAwsEnv } from './aws-env';
 import { ensureTable } from './create-tables';
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
 import { createVerifier, type DevSigningKey, issueToken, newSigningKey } from './gateway/dev-tokens';
 import { startGateway } from './gateway/server';
-import { createLambdaRuntime } from './lambda-runtime';
-import { installLocalIam, localIamWorkflowPort } from './local-iam';
+import { createLambdaRuntime, type LambdaRuntime, type LogRecord } from './lambda/runtime';
+import { resumeOrders } from './reconcile';
 import { TwinStats } from './stats';
+import { accessKeyOf, localStateMachineArn, startStepFunctionsEndpoint } from './stepfunctions/endpoint';
 import type { DefinitionSource } from './workflow/runner';
 import { createWorkflowRunner, type WorkflowRunner } from './workflow/runner';
 
 /** Manifest entries are paths from the repository root. */
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Variables of the developer's shell that reach the functions' environments (Lambda's start empty). */
+const PASSED_THROUGH = ['NODE_V8_COVERAGE', 'ORDERLY_FAULTS'];
 
 export interface TwinOptions {
   /** Port for the HTTP API; 0 picks a free one. */
@@ -35,20 +42,34 @@ export interface TwinOptions {
   /** Physical table names are `<prefix>-domain` and `<prefix>-idempotency`. */
   tablePrefix?: string;
   signingKey?: DevSigningKey;
+  /** The twin's own lines: requests, workflow steps. */
   log?: (line: string) => void;
+  /** Every line a function writes (Powertools' JSON logs), with the invocation it belongs to. */
+  functionLog?: (record: LogRecord) => void;
+  /** The functions' POWERTOOLS_LOG_LEVEL; default: the twin's own environment's, else INFO. */
+  functionLogLevel?: string;
   /** Multiplies the state machines' Retry intervals (tests use a small one). Default 1. */
   retryIntervalScale?: number;
   /** Start the workflow again for every order not in a final status (default true). */
   resumeWorkflows?: boolean;
   /** Keep every execution's events (default true: tests read them); a long-running twin turns this off. */
   recordWorkflowEvents?: boolean;
+  /** Environments per function at most (default: twice the CPU count, at least 2). */
+  maxEnvironmentsPerFunction?: number;
+  /** Measure capacity units of every DynamoDB request by AWS's rules (benchmarks). */
+  meterCapacity?: boolean;
+  /** Report every DynamoDB request's input to the runtime's observers (benchmarks). */
+  recordRequests?: boolean;
 }
 
 export interface Twin {
   url: string;
   dynamoDbEndpoint: string;
+  stepFunctionsEndpoint: string;
   tableNames: Record<string, string>;
   stats: TwinStats;
+  /** The functions' execution environments: observers of invocations, logs and DynamoDB requests. */
+  runtime: LambdaRuntime;
   /** The local Step Functions: executions, their task tokens, and waits to synchronise on. */
   runner: WorkflowRunner;
   /** Orders whose workflow was started again when the twin started. */
@@ -64,18 +85,23 @@ export interface Twin {
 
 /**
  * The whole of Orderly on one machine: DynamoDB Local with the stack's tables, the handlers of
- * the manifest behind a local HTTP API, the state machines run by the local workflow runner with
- * the manifest's task functions, and the development token issuer. Handlers find DynamoDB through
- * the SDK's environment and the runner through the workflow port, exactly as in Lambda they find
- * DynamoDB and Step Functions. On start, every order not in a final status resumes its workflow.
+ * the manifest in Lambda-like execution environments behind a local HTTP API, the state
+ * machines run by the local workflow runner behind a local Step Functions endpoint, and the
+ * development token issuer. Functions find DynamoDB and Step Functions through the SDK's
+ * environment (`AWS_ENDPOINT_URL_*`), exactly as in Lambda they find AWS. On start, every order
+ * not in a final status resumes its workflow.
  */
 export async function startTwin(options: TwinOptions): Promise<Twin> {
   const ownDynamo: RunningDynamoDb | undefined = options.dynamoDbEndpoint
     ? undefined
     : await startDynamoDbLocal({ dataDir: options.dataDir });
   const endpoint = options.dynamoDbEndpoint ?? (ownDynamo as RunningDynamoDb).endpoint;
-  let runner: WorkflowRunner | undefined;
+  const closers: (() => Promise<void>)[] = [async () => ownDynamo?.stop()];
+  const stopAll = async () => {
+    for (const close of closers.reverse()) await close();
+  };
   try {
+    // The twin's own process (the resume job, tests reading the table) finds DynamoDB Local as functions do.
     Object.assign(process.env, localAwsEnv(endpoint));
     const prefix = options.tablePrefix ?? 'orderly';
     const tableNames: Record<string, string> = {};
@@ -88,24 +114,33 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     }
     admin.destroy();
 
-    // The handlers' own client module: imported only now that its environment is set.
-    const { dynamodb } = await import('../functions/shared/db/client');
+    let stepFunctionsUrl = '';
+    const functionLogLevel = options.functionLogLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO';
+    const runtime = createLambdaRuntime({
+      rootDir: REPOSITORY_ROOT,
+      tableIds: Object.fromEntries(tables.map((t) => [tableNames[t.id] as string, t.id])),
+      maxEnvironmentsPerFunction: options.maxEnvironmentsPerFunction,
+      meterCapacity: options.meterCapacity,
+      recordRequests: options.recordRequests,
+      environmentOf: (fn) =>
+        functionEnvironment(fn, {
+          dynamoDbEndpoint: endpoint,
+          stepFunctionsUrl,
+          tableNames,
+          functionLogLevel,
+        }),
+    });
+    closers.push(() => runtime.stop());
     const stats = new TwinStats();
-    installLocalIam(
-      dynamodb,
-      Object.fromEntries(tables.map((t) => [tableNames[t.id] as string, t.id])),
-      stats,
-    );
-    const runtime = createLambdaRuntime(REPOSITORY_ROOT);
-    await runtime.warm([...httpFunctions, ...taskFunctions]);
+    runtime.observers.invocation.add((record) => stats.invocation(record));
+    runtime.observers.dynamo.add((record) => stats.record(record.functionName, `${record.command}`));
+    if (options.functionLog) runtime.observers.log.add(options.functionLog);
 
-    // The state machines, each Task calling its manifest function through the same runtime (so
-    // local IAM applies); handlers reach the runner through the workflow port, itself checked
-    // against each function's `workflow` access.
+    // The state machines, each Task calling its manifest function in the same runtime.
     const tasksByName = new Map(taskFunctions.map((fn) => [functionName(fn), fn]));
-    runner = createWorkflowRunner({
+    const runner = createWorkflowRunner({
       definitions: Object.fromEntries(stateMachines.map((spec) => [spec.id, definitionSource(spec)])),
-      invokeFunction: async (arnOrName, payload) => {
+      invokeFunction: async (arnOrName, payload, context) => {
         const name = arnOrName.split(':function:').pop()?.split(':')[0] ?? arnOrName;
         const fn = tasksByName.get(name);
         if (!fn) {
@@ -113,19 +148,25 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
           error.name = 'Lambda.ResourceNotFoundException';
           throw error;
         }
-        stats.invocation(name);
-        return runtime.invoke(fn, payload);
+        return runtime.invoke(fn, payload, { correlationId: context.executionName });
       },
       retryIntervalScale: options.retryIntervalScale,
       recordEvents: options.recordWorkflowEvents,
       log: options.log,
     });
-    const workflowRunner = runner;
-    const ownerOf = (token: string) =>
-      workflowRunner.pendingTasks().find((task) => task.token === token)?.stateMachine as
-        | StateMachineId
-        | undefined;
-    useWorkflowPort(localIamWorkflowPort(runner.port, ownerOf));
+    closers.push(() => runner.stop());
+
+    const stepFunctions = await startStepFunctionsEndpoint({
+      runner,
+      functions,
+      functionNameOf: functionName,
+      ownerOf: (token) =>
+        runner.pendingTasks().find((task) => task.token === token)?.stateMachine as
+          | StateMachineId
+          | undefined,
+    });
+    stepFunctionsUrl = stepFunctions.url;
+    closers.push(() => stepFunctions.close());
 
     const key = options.signingKey ?? (await newSigningKey());
     const gateway = await startGateway({
@@ -133,52 +174,88 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       functions: httpFunctions,
       runtime,
       verify: await createVerifier(key),
-      stats,
       log: options.log,
     });
+    closers.push(() => gateway.close());
 
     let resumedOrders = 0;
     if (options.resumeWorkflows ?? true) {
-      try {
-        const { documentClient } = await import('../functions/shared/db/client');
-        const { resumeOrders } = await import('./reconcile');
-        ({ resumed: resumedOrders } = await resumeOrders({
-          client: documentClient,
-          tableName: tableNames.domain as string,
-          port: runner.port,
-        }));
-      } catch (error) {
-        await gateway.close();
-        throw error;
-      }
+      // The twin's own client for its own DynamoDB Local (a process may run several twins in turn).
+      const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint }));
+      ({ resumed: resumedOrders } = await resumeOrders({
+        client,
+        tableName: tableNames.domain as string,
+        port: runner.port,
+      }));
+      client.destroy();
     }
     return {
       url: gateway.url,
       dynamoDbEndpoint: endpoint,
+      stepFunctionsEndpoint: stepFunctions.url,
       tableNames,
       stats,
+      runtime,
       runner,
       resumedOrders,
       token: (request) => issueToken(key, request),
+      // The API first, so no new work arrives; then executions (a task in flight may still
+      // write); then the environments; DynamoDB last.
       stop: async () => {
-        // Executions first: a task in flight may still write, so DynamoDB stays until they are gone.
-        await workflowRunner.stop();
         await gateway.close();
+        await runner.stop();
+        await stepFunctions.close();
+        await runtime.stop();
         await ownDynamo?.stop();
       },
     };
   } catch (error) {
-    await runner?.stop();
-    await ownDynamo?.stop();
+    await stopAll();
     throw error;
   }
+}
+
+/** What the CDK stack gives a function as environment, with the twin's endpoints in place of AWS's. */
+function functionEnvironment(
+  fn: FunctionSpec,
+  twin: {
+    dynamoDbEndpoint: string;
+    stepFunctionsUrl: string;
+    tableNames: Record<string, string>;
+    functionLogLevel: string;
+  },
+): Record<string, string> {
+  const name = functionName(fn);
+  const environment: Record<string, string> = {
+    ...localAwsEnv(twin.dynamoDbEndpoint),
+    // The local Step Functions endpoint knows the caller by the key it signs with, as AWS does.
+    AWS_ACCESS_KEY_ID: accessKeyOf(name),
+    AWS_ENDPOINT_URL_SFN: twin.stepFunctionsUrl,
+    AWS_LAMBDA_FUNCTION_NAME: name,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    TZ: 'UTC',
+    POWERTOOLS_LOG_LEVEL: twin.functionLogLevel,
+  };
+  for (const table of tables) {
+    if (fn.tables[table.id]?.length) environment[table.envVar] = twin.tableNames[table.id] as string;
+  }
+  for (const [id, actions] of Object.entries(fn.workflow ?? {})) {
+    if (actions?.includes('StartExecution'))
+      environment[STATE_MACHINE_ARN_ENV[id as StateMachineId]] = localStateMachineArn(id);
+  }
+  for (const variable of PASSED_THROUGH) {
+    const value = process.env[variable];
+    if (value !== undefined) environment[variable] = value;
+  }
+  return environment;
 }
 
 /** A state machine's ASL file with each task's `${…}` placeholder filled by its local function ARN. */
 function definitionSource(spec: (typeof stateMachines)[number]): DefinitionSource {
   const tasks = taskFunctions.filter((fn: TaskFunction) => fn.stateMachine === spec.id);
   return {
-    file: resolve(REPOSITORY_ROOT, spec.definitionFile),
+    file: `${REPOSITORY_ROOT}${spec.definitionFile}`,
     substitutions: Object.fromEntries(
       tasks.map((fn) => [fn.definitionSubstitution, localFunctionArn(functionName(fn))]),
     ),

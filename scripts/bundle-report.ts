@@ -1,11 +1,11 @@
 /**
- * Bundle budget report (DESIGN.md §9): builds every manifest function with the very esbuild
+ * Bundle budget report (docs/design.md §9): builds every manifest function with the very esbuild
  * options the stack deploys (infra/bundling.ts) and prints, per function, the minified bundle
  * size and the module load time (median over fresh `node` processes importing the bundle,
  * i.e. the code part of a cold start). A bundle holding only `@aws-sdk/client-dynamodb` is
  * built as the reference floor. Bundles go to a temp directory, never into the repository.
  *
- *   npx tsx scripts/bundle-report.ts [--runs 5] [--keep]
+ *   npm run bench:bundles -- [--runs 5] [--keep]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';

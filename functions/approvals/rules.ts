@@ -4,7 +4,7 @@ import { CurrencyCode } from '../shared/money';
 import { DECIMAL_PATTERN } from './decimal';
 
 /**
- * Approval rules as data (DESIGN.md §2): an ordered list, evaluated top to bottom, the FIRST rule
+ * Approval rules as data (docs/design.md §2): an ordered list, evaluated top to bottom, the FIRST rule
  * whose conditions all hold decides. These schemas check the shape (400 when wrong);
  * `validate.ts` checks what a schema cannot see (422 naming the rule).
  */

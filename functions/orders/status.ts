@@ -1,5 +1,5 @@
 /**
- * The order lifecycle of DESIGN.md §2. The state machine drives it; every change is a timeline
+ * The order lifecycle of docs/design.md §2. The state machine drives it; every change is a timeline
  * event written in the same transaction as the change.
  */
 export const ORDER_STATUSES = [

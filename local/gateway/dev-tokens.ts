@@ -11,6 +11,8 @@ import type { Role } from '../../functions/shared/auth/roles';
  */
 export const DEV_ISSUER = 'https://orderly.local/dev-issuer';
 export const DEV_AUDIENCE = 'orderly-local';
+/** Development tokens live a week at most: a leaked one does not stay valid for ever. */
+export const MAX_DEV_TOKEN_SECONDS = 7 * 24 * 60 * 60;
 const ALG = 'ES256';
 
 export interface DevSigningKey {
@@ -40,6 +42,10 @@ export interface TokenRequest {
 }
 
 export async function issueToken(key: DevSigningKey, request: TokenRequest): Promise<string> {
+  const lifetime = request.expiresInSeconds ?? 12 * 60 * 60;
+  // Tests ask for tokens that have already expired; nobody gets one that outlives the cap.
+  if (!Number.isInteger(lifetime) || lifetime > MAX_DEV_TOKEN_SECONDS)
+    throw new RangeError(`A development token lives at most ${MAX_DEV_TOKEN_SECONDS} seconds`);
   const privateKey = await importJWK(key.privateJwk, ALG);
   return new SignJWT({ [TENANT_CLAIM]: request.tenantId, [GROUPS_CLAIM]: request.roles, token_use: 'id' })
     .setProtectedHeader({ alg: ALG, kid: 'orderly-dev' })
@@ -47,7 +53,7 @@ export async function issueToken(key: DevSigningKey, request: TokenRequest): Pro
     .setAudience(DEV_AUDIENCE)
     .setSubject(request.userId)
     .setIssuedAt()
-    .setExpirationTime(`${request.expiresInSeconds ?? 12 * 60 * 60}s`)
+    .setExpirationTime(`${lifetime}s`)
     .sign(privateKey);
 }
 

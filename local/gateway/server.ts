@@ -5,8 +5,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { HttpFunction } from '../../functions/manifest';
 import { UnauthorizedError } from '../../functions/shared/http/errors';
 import { problemFromError } from '../../functions/shared/http/problem';
-import type { LambdaRuntime } from '../lambda-runtime';
-import type { TwinStats } from '../stats';
+import type { LambdaRuntime } from '../lambda/runtime';
 import type { Verifier } from './dev-tokens';
 import { buildHttpApiEvent, type IncomingRequest } from './event';
 import { compileRoutes } from './routes';
@@ -20,7 +19,6 @@ export interface GatewayOptions {
   functions: readonly HttpFunction[];
   runtime: LambdaRuntime;
   verify: Verifier;
-  stats?: TwinStats;
   log?: (line: string) => void;
 }
 
@@ -79,11 +77,10 @@ export async function startGateway(
     };
     const event = buildHttpApiEvent(request, match, claims);
     (event.requestContext as { requestId: string }).requestId = requestId;
-    options.stats?.invocation(match.fn.operation.operationId);
 
     let result: unknown;
     try {
-      result = await options.runtime.invoke(match.fn, event);
+      result = await options.runtime.invoke(match.fn, event, { correlationId: requestId });
     } catch (error) {
       // A function that throws or times out: API Gateway answers for it, without details.
       options.log?.(`${match.routeKey} failed: ${String(error)}`);

@@ -16,7 +16,12 @@ import type { TaskTokens } from './tokens';
  * whatever ends an attempt first also ends its task token, so no late answer is accepted.
  */
 
-export type InvokeFunction = (functionArnOrName: string, payload: unknown) => Promise<unknown>;
+/** Invokes a function by ARN or name; `context` says which execution and state it serves. */
+export type InvokeFunction = (
+  functionArnOrName: string,
+  payload: unknown,
+  context: { stateMachine: string; executionName: string; stateName: string },
+) => Promise<unknown>;
 type Handler = (input: unknown) => Promise<unknown>;
 
 export interface TaskExecution {
@@ -32,9 +37,15 @@ export function taskHandlers(
   tokens: TaskTokens,
   invokeFunction: InvokeFunction,
 ): Record<string, Handler> {
-  const invoke = async (functionName: string, payload: unknown) => {
+  const invoke = async (functionName: string, payload: unknown, stateName: string) => {
     try {
-      return asJson(await invokeFunction(functionName, asJson(payload)));
+      return asJson(
+        await invokeFunction(functionName, asJson(payload), {
+          stateMachine: execution.stateMachine,
+          executionName: execution.executionName,
+          stateName,
+        }),
+      );
     } catch (error) {
       throw functionFailure(error);
     }
@@ -73,12 +84,12 @@ export function taskHandlers(
       execution.signal.addEventListener('abort', onAbort, { once: true });
 
       const work = async (): Promise<unknown> => {
-        if (spec.kind === 'lambdaArn') return invoke(spec.resource, input);
+        if (spec.kind === 'lambdaArn') return invoke(spec.resource, input, spec.stateName);
         const { FunctionName, Payload } = lambdaParameters(spec, input);
         if (spec.kind === 'lambdaInvoke') {
           return {
             ExecutedVersion: '$LATEST',
-            Payload: await invoke(FunctionName, Payload),
+            Payload: await invoke(FunctionName, Payload, spec.stateName),
             StatusCode: 200,
           };
         }
@@ -94,7 +105,7 @@ export function taskHandlers(
         const payload = withToken(Payload, minted.token);
         tokens.describe(minted.token, payload);
         // The handler may answer its own token before it returns; either way the answer decides.
-        const invoked = invoke(FunctionName, payload).then(() => {
+        const invoked = invoke(FunctionName, payload, spec.stateName).then(() => {
           tokens.park(minted.token);
           return new Promise<never>(() => {});
         });

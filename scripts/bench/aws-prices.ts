@@ -18,10 +18,3 @@ export const AWS_PRICES = {
   /** https://aws.amazon.com/api-gateway/pricing/ — HTTP APIs, first 300M requests/month: $1.00 per million. */
   httpApiPerRequest: 1.0 / 1_000_000,
 } as const;
-
-/**
- * DynamoDB bills a transactional write or read at twice the units of a plain one; DynamoDB
- * Local reports plain units, so the benchmark doubles what transactions consumed.
- * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-capacity-handling
- */
-export const TRANSACTION_UNIT_FACTOR = 2;

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { afterAll, describe, it } from 'vitest';
 import { httpFunctions } from '../../functions/manifest';
 import type { HttpLambda } from '../../functions/shared/http/handler';
-import { currentInvocation } from '../../local/lambda-runtime';
-import { installLocalIam } from '../../local/local-iam';
+import { currentInvocation, installLocalIam } from '../../local/local-iam';
 import { TwinStats } from '../../local/stats';
 import { createTestTables } from '../support/database';
 import { type InvokeOptions, invoke, principal, uniqueTenant } from '../support/invoke';
@@ -20,7 +19,12 @@ const { handler: simulate } = await import('../../functions/approvals/simulate-h
 const { defaultRuleSet } = await import('../../functions/approvals/defaults');
 
 const stats = new TwinStats();
-installLocalIam(dynamodb, { [tables.domain]: 'domain', [tables.idempotency]: 'idempotency' }, stats);
+installLocalIam(
+  dynamodb,
+  { [tables.domain]: 'domain', [tables.idempotency]: 'idempotency' },
+  () => currentInvocation.getStore(),
+  (name, command) => stats.record(name, command),
+);
 
 /** Invokes as the manifest function of `operationId` and returns the status and the requests it made. */
 async function counted(operationId: string, handler: HttpLambda, options: InvokeOptions) {

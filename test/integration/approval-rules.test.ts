@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { afterAll, describe, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, describe, it } from 'vitest';
 import { defineRule } from '../../functions/approvals/rules';
 import { createTestTables } from '../support/database';
 import { invoke, principal, uniqueTenant } from '../support/invoke';

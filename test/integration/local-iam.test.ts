@@ -1,50 +1,65 @@
 import assert from 'node:assert/strict';
-import { afterAll, describe, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, describe, it } from 'vitest';
 import type { FunctionSpec } from '../../functions/manifest';
 import { health } from '../../functions/system/operations';
-import { createLambdaRuntime } from '../../local/lambda-runtime';
-import { actionsOf, installLocalIam } from '../../local/local-iam';
-import { TwinStats } from '../../local/stats';
+import { localAwsEnv } from '../../local/aws-env';
+import { createLambdaRuntime, type DynamoRecord } from '../../local/lambda/runtime';
+import { actionsOf } from '../../local/local-iam';
 import { createTestTables } from '../support/database';
 
+/**
+ * Local IAM inside the twin's Lambda environments: a fixture handler that writes although its
+ * (test) manifest entry grants only GetItem runs in a real environment and is refused there.
+ */
 const tables = await createTestTables();
-const { dynamodb, documentClient } = await import('../../functions/shared/db/client');
-const stats = new TwinStats();
-installLocalIam(dynamodb, { [tables.domain]: 'domain', [tables.idempotency]: 'idempotency' }, stats);
-const runtime = createLambdaRuntime(fileURLToPath(new URL('../..', import.meta.url)));
+const { documentClient } = await import('../../functions/shared/db/client');
+const runtime = createLambdaRuntime({
+  rootDir: fileURLToPath(new URL('../..', import.meta.url)),
+  tableIds: { [tables.domain]: 'domain', [tables.idempotency]: 'idempotency' },
+  environmentOf: () => ({
+    ...localAwsEnv(process.env.AWS_ENDPOINT_URL_DYNAMODB as string),
+    DOMAIN_TABLE_NAME: tables.domain,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  }),
+});
+const requests: DynamoRecord[] = [];
+runtime.observers.dynamo.add((record) => requests.push(record));
 
-const spec = (grants: FunctionSpec['tables']): FunctionSpec => ({
+const spec = (operationId: string, grants: FunctionSpec['tables']): FunctionSpec => ({
   kind: 'http',
   entry: 'test/fixtures/writes-without-grant.ts',
-  operation: { ...health, operationId: 'writesWithoutGrant' },
+  operation: { ...health, operationId },
   tables: grants,
   memoryMb: 1024,
   timeoutSeconds: 10,
 });
 
 describe('local IAM enforces the manifest’s table access', () => {
-  afterAll(() => tables.drop());
+  afterAll(async () => {
+    await runtime.stop();
+    await tables.drop();
+  });
 
   it('refuses a request the manifest does not grant, as IAM would', async () => {
-    await assert.rejects(runtime.invoke(spec({ domain: ['GetItem'] }), {}), (error: Error) => {
+    await assert.rejects(runtime.invoke(spec('readsOnly', { domain: ['GetItem'] }), {}), (error: Error) => {
       assert.equal(error.name, 'AccessDeniedException');
-      assert.match(error.message, /dynamodb:PutItem/);
+      assert.match(error.message, /local\/readsOnly is not authorized to perform: dynamodb:PutItem/);
       return true;
     });
   });
 
-  it('lets the granted request through and counts it', async () => {
-    stats.reset();
-    await runtime.invoke(spec({ domain: ['PutItem'] }), {});
+  it('lets the granted request through and reports it', async () => {
+    requests.length = 0;
+    await runtime.invoke(spec('writes', { domain: ['PutItem'] }), {});
     const written = await documentClient.send(
       new GetCommand({ TableName: tables.domain, Key: { pk: 'T#iam#X', sk: 'X' } }),
     );
     assert.ok(written.Item);
     assert.deepEqual(
-      stats.snapshot().map((s) => [s.function, s.dynamoRequests, s.byCommand]),
-      [['writesWithoutGrant', 1, { PutItemCommand: 1 }]],
+      requests.map((r) => [r.functionName, r.command, r.failed]),
+      [['writes', 'PutItemCommand', undefined]],
     );
   });
 

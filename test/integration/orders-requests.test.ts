@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { afterAll, describe, it } from 'vitest';
 import { httpFunctions } from '../../functions/manifest';
 import type { HttpLambda } from '../../functions/shared/http/handler';
-import { currentInvocation } from '../../local/lambda-runtime';
-import { installLocalIam } from '../../local/local-iam';
+import { currentInvocation, installLocalIam } from '../../local/local-iam';
 import { TwinStats } from '../../local/stats';
 import { createTestTables } from '../support/database';
 import { type InvokeOptions, invoke, principal } from '../support/invoke';
@@ -22,7 +21,12 @@ const handler = async (name: string) =>
 
 recordWorkflow();
 const stats = new TwinStats();
-installLocalIam(dynamodb, { [tables.domain]: 'domain', [tables.idempotency]: 'idempotency' }, stats);
+installLocalIam(
+  dynamodb,
+  { [tables.domain]: 'domain', [tables.idempotency]: 'idempotency' },
+  () => currentInvocation.getStore(),
+  (name, command) => stats.record(name, command),
+);
 afterAll(() => tables.drop());
 
 async function counted(operationId: string, entry: string, options: InvokeOptions) {

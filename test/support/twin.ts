@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { functionName, functions } from '../../functions/manifest';
 import type { Role } from '../../functions/shared/auth/roles';
 import { startTwin, type Twin } from '../../local/twin';
+import { recordFunctionLog, recordTwinLine, requestIdsOfThisTest } from './server-log';
 
 export interface TestTwinOptions {
   /** Reuse the tables of an earlier twin (a restart); fresh ones when absent. */
@@ -12,6 +14,8 @@ export interface TestTwinOptions {
 
 export type TestTwin = Twin & {
   tablePrefix: string;
+  /** Initialises an environment of each named function now (provisioned concurrency): no cold start later. */
+  warm(...functionNames: string[]): Promise<void>;
   client(token?: string): ApiClient;
   /** Emits `line` for every log line of the twin: the runner logs each state an execution enters. */
   log: EventEmitter;
@@ -34,12 +38,27 @@ export async function startTestTwin(options: TestTwinOptions = {}): Promise<Test
     dynamoDbEndpoint: endpoint,
     tablePrefix,
     retryIntervalScale: options.retryIntervalScale ?? 0.01,
+    // Warnings and errors are kept to explain a failing test (test/support/server-log.ts).
+    functionLogLevel: process.env.ORDERLY_TEST_FUNCTION_LOG_LEVEL ?? 'WARN',
+    functionLog: (record) => {
+      if (process.env.ORDERLY_TEST_LOG) console.log(`${record.functionName}: ${record.line}`);
+      recordFunctionLog(record);
+    },
     log: (line) => {
       if (process.env.ORDERLY_TEST_LOG) console.log(line);
+      recordTwinLine(line);
       log.emit('line', line);
     },
   });
-  return { ...twin, tablePrefix, log, client: (token?: string) => apiClient(twin.url, token) };
+  const warm = (...names: string[]) =>
+    twin.runtime.provision(
+      names.map((name) => {
+        const fn = functions.find((f) => functionName(f) === name);
+        if (!fn) throw new Error(`No function ${name} in the manifest`);
+        return fn;
+      }),
+    );
+  return { ...twin, tablePrefix, log, warm, client: (token?: string) => apiClient(twin.url, token) };
 }
 
 export interface ApiResponse {
@@ -70,6 +89,8 @@ export function apiClient(baseUrl: string, token?: string) {
       body,
     });
     const text = await response.text();
+    const requestId = response.headers.get('apigw-requestid');
+    if (requestId) requestIdsOfThisTest.add(requestId);
     const type = response.headers.get('content-type') ?? '';
     return {
       status: response.status,

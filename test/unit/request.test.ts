@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'vitest';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { describe, it } from 'vitest';
 import * as z from 'zod';
 import type { HttpError } from '../../functions/shared/http/errors';
 import { defineOperation } from '../../functions/shared/http/operation';

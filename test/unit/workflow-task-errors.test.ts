@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'vitest';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { describe, it } from 'vitest';
 import { OrderChangedError } from '../../functions/orders/errors';
 import { TransitionCancelledError } from '../../functions/orders/store';
 import { asTaskError } from '../../functions/shared/task/handler';

@@ -25,6 +25,17 @@ import {
  * Everything else is real: the runner times the AwaitApproval state out after the level's SLA.
  */
 const twin = await startTestTwin();
+// The SLAs here are seconds: what the tests do within one must not wait for a cold start.
+await twin.warm(
+  'createOrder',
+  'advanceOrder',
+  'awaitApproval',
+  'escalateApproval',
+  'listApprovals',
+  'approveOrder',
+  'getOrderTimeline',
+  'getOrder',
+);
 
 async function everythingNeedsApproval(shop: Shop, level: Level) {
   await putRuleSet(

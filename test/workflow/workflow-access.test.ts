@@ -1,79 +1,109 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'vitest';
-import { type FunctionSpec, functionName, functions } from '../../functions/manifest';
-import type { WorkflowPort } from '../../functions/shared/workflow/port';
-import { currentInvocation } from '../../local/lambda-runtime';
-import { localIamWorkflowPort } from '../../local/local-iam';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import { afterAll, describe, it } from 'vitest';
+import { functionName, functions } from '../../functions/manifest';
+import type { StateMachineId } from '../../functions/shared/workflow/port';
+import {
+  accessKeyOf,
+  localStateMachineArn,
+  startStepFunctionsEndpoint,
+} from '../../local/stepfunctions/endpoint';
+import { runnerFor } from '../workflow-runner/fakes';
 
-/** Local IAM for Step Functions: what a function may ask of the workflow is what its manifest entry lists. */
-function recordingPort() {
-  const calls: string[] = [];
-  const port: WorkflowPort = {
-    startExecution: async ({ name }) => {
-      calls.push(`start ${name}`);
-      return { executionArn: `arn:${name}`, alreadyStarted: false };
-    },
-    sendTaskSuccess: async (token) => {
-      calls.push(`success ${token}`);
-    },
-    sendTaskFailure: async (token, error) => {
-      calls.push(`failure ${token} ${error}`);
-    },
-  };
-  return { port, calls };
-}
+/**
+ * The twin's Step Functions endpoint, called with the real SDK client as the functions call it:
+ * AWS's wire protocol and error names, and local IAM by the caller's access key — what a
+ * function may ask of the workflow is what its manifest entry lists.
+ */
+const { runner } = runnerFor('approval', { notify: () => null });
+const endpoint = await startStepFunctionsEndpoint({
+  runner,
+  functions,
+  functionNameOf: functionName,
+  ownerOf: (token) =>
+    runner.pendingTasks().find((task) => task.token === token)?.stateMachine as StateMachineId | undefined,
+});
+afterAll(async () => {
+  await endpoint.close();
+  await runner.stop();
+});
 
-const entry = (name: string): FunctionSpec => {
-  const fn = functions.find((f) => functionName(f) === name);
-  if (!fn) throw new Error(`no function ${name} in the manifest`);
-  return fn;
-};
-const as = <T>(name: string, call: () => Promise<T>) =>
-  currentInvocation.run({ fn: entry(name), name }, call);
+const as = (caller: string) =>
+  new SFNClient({
+    endpoint: endpoint.url,
+    region: 'local',
+    credentials: { accessKeyId: caller, secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+const stateMachineArn = localStateMachineArn('orderLifecycle');
 const denied = (error: Error) => error.name === 'AccessDeniedException';
+const start = (caller: string, name: string, input: unknown = { orderId: name, slaSeconds: 60 }) =>
+  as(caller).send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
 
-describe('local IAM: workflow access', () => {
+describe('local IAM and the Step Functions API of the twin', () => {
   it('lets a function call exactly the actions its manifest entry lists', async () => {
-    const { port, calls } = recordingPort();
-    const guarded = localIamWorkflowPort(port, (token) =>
-      token.startsWith('lifecycle-') ? 'orderLifecycle' : undefined,
+    const started = await start(accessKeyOf('createOrder'), 'o1');
+    assert.equal(started.executionArn, 'arn:aws:states:local:000000000000:execution:orderLifecycle:o1');
+    const first = await runner.waitForTaskToken('o1', 'AwaitApproval');
+    await as(accessKeyOf('awaitApproval')).send(
+      new SendTaskSuccessCommand({ taskToken: first.token, output: JSON.stringify({ approved: true }) }),
     );
 
-    await as('createOrder', () =>
-      guarded.startExecution({ stateMachine: 'orderLifecycle', name: 'o1', input: {} }),
-    );
-    await as('awaitApproval', () => guarded.sendTaskSuccess('lifecycle-1', {}));
-    await as('awaitApproval', () => guarded.sendTaskFailure('lifecycle-2', 'OrderCancelled', 'cancelled'));
-    await as('awaitDelivery', () => guarded.sendTaskSuccess('unplaced-token', {}));
-    assert.deepEqual(calls, [
-      'start o1',
-      'success lifecycle-1',
-      'failure lifecycle-2 OrderCancelled',
-      'success unplaced-token',
-    ]);
-
+    await start(accessKeyOf('createOrder'), 'o2');
+    const second = await runner.waitForTaskToken('o2', 'AwaitApproval');
     await assert.rejects(
-      as('awaitDelivery', () => guarded.sendTaskFailure('lifecycle-3', 'X', 'y')),
+      as(accessKeyOf('awaitDelivery')).send(
+        new SendTaskFailureCommand({ taskToken: second.token, error: 'X', cause: 'y' }),
+      ),
       (error: Error) => denied(error) && /awaitDelivery .* states:SendTaskFailure/.test(error.message),
     );
     await assert.rejects(
-      as('advanceOrder', () => guarded.sendTaskSuccess('lifecycle-4', {})),
-      denied,
-    );
-    await assert.rejects(
-      as('approveOrder', () =>
-        guarded.startExecution({ stateMachine: 'orderLifecycle', name: 'o2', input: {} }),
+      as(accessKeyOf('advanceOrder')).send(
+        new SendTaskSuccessCommand({ taskToken: second.token, output: '{}' }),
       ),
       denied,
     );
-    assert.equal(calls.length, 4, 'a denied call never reaches the runner');
+    await assert.rejects(start(accessKeyOf('approveOrder'), 'o3'), denied);
+    assert.equal(runner.execution('o3'), undefined, 'a denied call never reaches the runner');
+    assert.equal(runner.pendingTasks().length, 1, 'the denied answers left the token pending');
   });
 
-  it('does not restrict the twin itself or tests, which run outside any function', async () => {
-    const { port, calls } = recordingPort();
-    const guarded = localIamWorkflowPort(port, () => 'orderLifecycle');
-    await guarded.startExecution({ stateMachine: 'orderLifecycle', name: 'resumed', input: {} });
-    await guarded.sendTaskSuccess('t', {});
-    assert.deepEqual(calls, ['start resumed', 'success t']);
+  it('answers as AWS does: an answered token times out, a name is taken, an execution is described', async () => {
+    await start(accessKeyOf('createOrder'), 'o4');
+    const task = await runner.waitForTaskToken('o4', 'AwaitApproval');
+    const approver = as(accessKeyOf('awaitApproval'));
+    await approver.send(new SendTaskSuccessCommand({ taskToken: task.token, output: '{}' }));
+    await assert.rejects(
+      approver.send(new SendTaskSuccessCommand({ taskToken: task.token, output: '{}' })),
+      TaskTimedOut,
+    );
+
+    await start(accessKeyOf('createOrder'), 'o5');
+    const again = await start(accessKeyOf('createOrder'), 'o5');
+    assert.match(again.executionArn ?? '', /:o5$/, 'the same name and input while running is idempotent');
+    await assert.rejects(start(accessKeyOf('createOrder'), 'o5', { other: true }), ExecutionAlreadyExists);
+
+    const described = await as('local').send(
+      new DescribeExecutionCommand({ executionArn: again.executionArn }),
+    );
+    assert.equal(described.status, 'RUNNING');
+    assert.deepEqual(JSON.parse(described.input ?? ''), { orderId: 'o5', slaSeconds: 60 });
+  });
+
+  it('does not restrict callers that are not functions (the twin itself, tests)', async () => {
+    await start('local', 'resumed');
+    const task = await runner.waitForTaskToken('resumed', 'AwaitApproval');
+    await as('local').send(
+      new SendTaskFailureCommand({ taskToken: task.token, error: 'OrderCancelled', cause: 'c' }),
+    );
+    assert.equal((await runner.waitForExecution('resumed')).status, 'SUCCEEDED');
   });
 });

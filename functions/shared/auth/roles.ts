@@ -1,4 +1,4 @@
-/** The roles of DESIGN.md §6. In Cognito each is a user-pool group of the same name. */
+/** The roles of docs/design.md §6. In Cognito each is a user-pool group of the same name. */
 export const ROLES = ['admin', 'sales', 'approver', 'fulfilment', 'analyst', 'integration'] as const;
 export type Role = (typeof ROLES)[number];
 
