@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, it } from 'vitest';
-import type { FunctionSpec } from '../../functions/manifest';
+import { type FunctionSpec, functionName } from '../../functions/manifest';
 import { health } from '../../functions/system/operations';
 import { localAwsEnv } from '../../local/aws-env';
 import { createLambdaRuntime, type InvocationRecord, type LogRecord } from '../../local/lambda/runtime';
@@ -55,7 +55,7 @@ const markerExists = async (marker: string) =>
     ).Item,
   );
 const ofFunction = (fn: FunctionSpec) =>
-  invocations.filter((r) => r.functionName === fn.operation?.operationId);
+  invocations.filter((r) => r.functionName === functionName(fn));
 
 describe('the twin’s Lambda execution environments', () => {
   it('creates an environment on first use and reuses it warm; its module state stays its own', async () => {
@@ -121,7 +121,7 @@ describe('the twin’s Lambda execution environments', () => {
     await Promise.all(
       ['a', 'b', 'c'].map((correlationId) => runtime.invoke(fn, { sleepMs: 50 }, { correlationId })),
     );
-    const lines = logs.filter((l) => l.functionName === fn.operation?.operationId);
+    const lines = logs.filter((l) => l.functionName === functionName(fn));
     assert.deepEqual(lines.map((l) => l.correlationId).sort(), ['a', 'b', 'c']);
     for (const line of lines) {
       const record = invocations.find((r) => r.awsRequestId === line.awsRequestId);
