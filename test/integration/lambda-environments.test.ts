@@ -54,8 +54,7 @@ const markerExists = async (marker: string) =>
       )
     ).Item,
   );
-const ofFunction = (fn: FunctionSpec) =>
-  invocations.filter((r) => r.functionName === functionName(fn));
+const ofFunction = (fn: FunctionSpec) => invocations.filter((r) => r.functionName === functionName(fn));
 
 describe('the twin’s Lambda execution environments', () => {
   it('creates an environment on first use and reuses it warm; its module state stays its own', async () => {
