@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Principal } from '../auth/principal';
 import { logger } from '../logger';
+import { NO_EARLY_TIMEOUT } from '../middy-options';
 import { authorize, type EventWithPrincipal, PRINCIPAL } from './middlewares/authorize';
 import { idempotency } from './middlewares/idempotency';
 import { problemResponses } from './middlewares/problem-responses';
@@ -39,7 +40,7 @@ export function httpHandler<Op extends Operation>(
     const principal = event[PRINCIPAL] as Principal;
     logger.appendKeys({ tenantId: principal.tenantId, operation: op.operationId });
     return toApiGatewayResult(await run({ ...parsed, principal, requestId: event.requestContext.requestId }));
-  })
+  }, NO_EARLY_TIMEOUT)
     .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId', resetKeys: true }))
     .use(problemResponses(logger))
     .use(authorize(op.auth.roles))

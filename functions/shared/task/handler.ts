@@ -7,6 +7,7 @@ import { OrderChangedError } from '../../orders/errors';
 import { TransitionCancelledError } from '../../orders/store';
 import { WorkflowError } from '../../workflow/errors';
 import { logger } from '../logger';
+import { NO_EARLY_TIMEOUT } from '../middy-options';
 
 /**
  * The one middy stack of every workflow task: log context (the order and tenant ids, never
@@ -81,7 +82,7 @@ export function taskHandler<S extends z.ZodType<{ tenantId: string; orderId: str
     const result = await run(parsed.data, new Date());
     logger.info('task done', { next: (result as { next?: string } | undefined)?.next });
     return result;
-  })
+  }, NO_EARLY_TIMEOUT)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
       onError: (request) => {
