@@ -30,7 +30,7 @@ import { createWorkflowRunner, type WorkflowRunner } from './workflow/runner';
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Variables of the developer's shell that reach the functions' environments (Lambda's start empty). */
-const PASSED_THROUGH = ['NODE_V8_COVERAGE', 'ORDERLY_FAULTS'];
+const PASSED_THROUGH = ['NODE_V8_COVERAGE'];
 
 export interface TwinOptions {
   /** Port for the HTTP API; 0 picks a free one. */

@@ -26,6 +26,7 @@ const port = parentPort;
 if (!port) throw new Error('in-environment.ts runs in a worker thread of the twin');
 const post = (message: FromEnvironment) => port.postMessage(message);
 
+/** The invocation running now, or the last one: a line written after it returned still belongs to it. */
 let current: number | undefined;
 
 // Lambda sends a function's stdout and stderr to its log stream; the twin hears them here.
@@ -122,7 +123,5 @@ port.on('message', async (message: ToEnvironment) => {
     post({ type: 'done', id, ok: true, result: JSON.parse(result), cpuMs: cpuMs() });
   } catch (error) {
     post({ type: 'done', id, ok: false, error: serializeError(error), cpuMs: cpuMs() });
-  } finally {
-    current = undefined;
   }
 });

@@ -80,7 +80,6 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions) {
   const idleMs = options.idleMs ?? 10 * 60_000;
   const pools = new Map<string, Pool>();
   const observers: RuntimeObservers = { invocation: new Set(), log: new Set(), dynamo: new Set() };
-  const initTimes = new Map<string, number[]>();
   let stopped = false;
 
   const poolOf = (name: string): Pool => {
@@ -147,8 +146,11 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions) {
     try {
       const environment = await Environment.create(initOf(fn), options.environmentOf(fn), hooks(name));
       pool.all.add(environment);
-      initTimes.set(name, [...(initTimes.get(name) ?? []), environment.initMs]);
       return environment;
+    } catch (error) {
+      // The function failed to load (as Lambda's Runtime.ImportModuleError): its slot is free again.
+      pool.waiting.shift()?.();
+      throw error;
     } finally {
       pool.starting -= 1;
     }
@@ -223,11 +225,6 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions) {
           for (const environment of created) release(name, environment);
         }),
       );
-    },
-
-    /** Cold starts so far, per function: each one's init time. */
-    coldStarts(): Record<string, number[]> {
-      return Object.fromEntries([...initTimes].map(([name, list]) => [name, [...list]]));
     },
 
     /** Ends every environment, letting each flush what it holds (coverage, logs). */

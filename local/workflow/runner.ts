@@ -64,7 +64,7 @@ export interface WorkflowRunnerOptions {
 }
 
 export interface WorkflowRunner {
-  /** What the twin installs with `useWorkflowPort`. */
+  /** What the twin's Step Functions endpoint (local/stepfunctions/) serves to the functions. */
   port: WorkflowPort;
   execution(name: string, stateMachine?: StateMachineId): ExecutionView | undefined;
   executions(): ExecutionView[];

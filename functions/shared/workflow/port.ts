@@ -2,7 +2,9 @@ import { awsWorkflowPort } from './aws-adapter';
 
 /**
  * The workflow port: how handlers start executions and answer task tokens. In Lambda the AWS
- * adapter (Step Functions' API) serves it; the local twin installs its runner in its place.
+ * adapter (Step Functions' API) serves it — in the local twin too, whose Step Functions endpoint
+ * speaks the same API. Tests that call handlers in their own process may put a recording port in
+ * its place.
  * Handlers call `workflow()` and never know which one they talk to.
  */
 export interface StartExecutionResult {
@@ -35,7 +37,7 @@ export class TaskTokenInvalidError extends Error {
 
 let installed: WorkflowPort | undefined;
 
-/** The local twin installs its runner here before any handler runs; `undefined` restores AWS. */
+/** Tests install a port of their own here before calling handlers; `undefined` restores AWS. */
 export function useWorkflowPort(port: WorkflowPort | undefined): void {
   installed = port;
 }
