@@ -51,21 +51,27 @@ export function currentThreadId(): number | undefined {
   }
 }
 
-/** Starts a clock for the thread whose schedstat file is `path` (undefined: wall-clock only). */
-export function startThreadClock(path: string | undefined): ThreadClock {
-  const started = performance.now();
+/**
+ * Starts a clock for the thread whose schedstat file is `path` (undefined: wall-clock only).
+ * `now` is the wall clock in milliseconds (tests pass their own).
+ */
+export function startThreadClock(
+  path: string | undefined,
+  now: () => number = () => performance.now(),
+): ThreadClock {
+  const started = now();
   const first = path ? readSchedStat(path) : undefined;
-  const now = () => (path && first ? readSchedStat(path) : undefined);
+  const latest = () => (path && first ? readSchedStat(path) : undefined);
   return {
     elapsedMs() {
-      const wall = performance.now() - started;
-      const current = now();
+      const wall = now() - started;
+      const current = latest();
       if (!first || !current) return wall;
       return Math.max(0, wall - (current.waitNs - first.waitNs) / 1e6);
     },
     cpuMs() {
-      const current = now();
-      if (!first || !current) return performance.now() - started;
+      const current = latest();
+      if (!first || !current) return now() - started;
       return (current.runNs - first.runNs) / 1e6;
     },
   };

@@ -115,6 +115,33 @@ describe('the twin’s Lambda execution environments', () => {
     assert.equal(await markerExists('in-time'), true);
   });
 
+  it('reports a function that cannot load as the invocation’s error, and tries a new environment next time', async () => {
+    const broken = { ...sleeper(), entry: 'test/fixtures/lambda/broken.ts' };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await assert.rejects(runtime.invoke(broken, {}), (error: Error) => {
+        assert.equal(error.name, 'TypeError');
+        assert.match(error.message, /cannot be loaded/);
+        return true;
+      });
+    }
+  });
+
+  it('fails an invocation whose environment exits under it, and starts afresh after', async () => {
+    const fn = sleeper();
+    await assert.rejects(runtime.invoke(fn, { exit: true }), { name: 'Runtime.ExitError' });
+    assert.deepEqual(await runtime.invoke(fn, {}), { invocations: 1 });
+  });
+
+  it('provisions environments ahead of use: the first invocation is warm', async () => {
+    const fn = sleeper();
+    await runtime.provision([fn], 2);
+    await Promise.all([runtime.invoke(fn, {}), runtime.invoke(fn, {})]);
+    assert.deepEqual(
+      ofFunction(fn).map((r) => r.coldStart),
+      [false, false],
+    );
+  });
+
   it('tags every line a function writes with the invocation it belongs to', async () => {
     const fn = sleeper();
     await Promise.all(
