@@ -82,7 +82,11 @@ const REGION = 'local';
 const ACCOUNT = '000000000000';
 /** StartExecution input and SendTaskSuccess output limit in AWS (256 KiB). */
 const MAX_PAYLOAD_BYTES = 262_144;
-const DEFAULT_WAIT_MS = 10_000;
+/**
+ * How long a wait on an execution gives up after, by default: long enough for cold starts on a
+ * machine whose CPUs are saturated by other work; a wait that gives up says where the execution is.
+ */
+const DEFAULT_WAIT_MS = 60_000;
 
 interface Machine {
   id: StateMachineId;

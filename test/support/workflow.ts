@@ -146,7 +146,7 @@ export function waitForEntry(
   orderId: string,
   state: string,
   times: number,
-  timeoutMs = 15_000,
+  timeoutMs = 60_000,
 ): Promise<void> {
   const entered = () =>
     statesOf(twin.runner.execution(orderId) as ExecutionView).filter((s) => s === state).length;

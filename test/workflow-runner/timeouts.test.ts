@@ -21,7 +21,7 @@ describe('workflow runner: timeouts', () => {
     const task = await runner.waitForTaskToken('order-1', 'AwaitShipment');
     assert.ok(task.timeoutAt && dueWithin(task.timeoutAt, startedAt + 1000));
 
-    const done = await runner.waitForExecution('order-1', 5000);
+    const done = await runner.waitForExecution('order-1');
     const elapsed = Date.now() - startedAt;
     assert.ok(elapsed >= 1000 && elapsed < 4000, `timed out after ${elapsed} ms`);
     assert.equal(done.status, 'SUCCEEDED');
@@ -71,7 +71,7 @@ describe('workflow runner: timeouts', () => {
     });
     const task = await runner.waitForTaskToken('order-3');
     assert.ok(task.timeoutAt && dueWithin(task.timeoutAt, startedAt + 1000));
-    const done = await runner.waitForExecution('order-3', 5000);
+    const done = await runner.waitForExecution('order-3');
     assert.ok(Date.now() - startedAt >= 1000);
     // The Catch lists States.TaskFailed before States.Timeout: as in AWS, only the latter matches.
     assert.deepEqual(done.output, { outcome: 'escalated', error: 'States.Timeout' });
@@ -102,7 +102,7 @@ describe('workflow runner: timeouts', () => {
     const task = await runner.waitForTaskToken('order-5');
     // No TimeoutSeconds on the task: AWS's default (99999999 s), not the library's 60 s.
     assert.equal(task.timeoutAt, undefined);
-    const done = await runner.waitForExecution('order-5', 5000);
+    const done = await runner.waitForExecution('order-5');
     assert.equal(done.status, 'TIMED_OUT');
     assert.equal(done.error, 'States.Timeout');
     await assert.rejects(runner.port.sendTaskSuccess(task.token, {}), TaskTokenInvalidError);

@@ -130,7 +130,7 @@ describe('workflow: approval SLA', () => {
     await everythingNeedsApproval(shop, { role: 'approver', slaSeconds: 1, escalateTo: 'sales' });
     const id = await placeOrder(shop, [{ sku: 'WIDGET', quantity: 2 }]);
 
-    const execution = await twin.runner.waitForExecution(id, 20_000);
+    const execution = await twin.runner.waitForExecution(id);
     assertExecution(execution);
     assert.deepEqual(statesOf(execution).slice(-5), [
       'EscalateApproval',
