@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, it } from 'vitest';
 import { type FunctionSpec, functionName } from '../../functions/manifest';
 import { health } from '../../functions/system/operations';
-import { localAwsEnv } from '../../local/aws-env';
-import { createLambdaRuntime, type InvocationRecord, type LogRecord } from '../../local/lambda/runtime';
+import type { InvocationRecord, LogRecord } from '../../local/lambda/runtime';
 import { createTestTables } from '../support/database';
+import { createTestRuntime } from '../support/lambda';
 
 /**
  * The twin's Lambda execution environments: one invocation at a time each, module state private
@@ -15,14 +14,7 @@ import { createTestTables } from '../support/database';
  */
 const tables = await createTestTables();
 const { documentClient } = await import('../../functions/shared/db/client');
-const runtime = createLambdaRuntime({
-  rootDir: fileURLToPath(new URL('../..', import.meta.url)),
-  tableIds: { [tables.domain]: 'domain', [tables.idempotency]: 'idempotency' },
-  environmentOf: () => ({
-    ...localAwsEnv(process.env.AWS_ENDPOINT_URL_DYNAMODB as string),
-    DOMAIN_TABLE_NAME: tables.domain,
-  }),
-});
+const runtime = createTestRuntime(tables);
 const invocations: InvocationRecord[] = [];
 const logs: LogRecord[] = [];
 runtime.observers.invocation.add((record) => invocations.push(record));

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, it } from 'vitest';
 import type { FunctionSpec } from '../../functions/manifest';
 import { health } from '../../functions/system/operations';
-import { localAwsEnv } from '../../local/aws-env';
-import { createLambdaRuntime, type DynamoRecord } from '../../local/lambda/runtime';
+import type { DynamoRecord } from '../../local/lambda/runtime';
 import { actionsOf } from '../../local/local-iam';
 import { createTestTables } from '../support/database';
+import { createTestRuntime } from '../support/lambda';
 
 /**
  * Local IAM inside the twin's Lambda environments: a fixture handler that writes although its
@@ -15,15 +14,7 @@ import { createTestTables } from '../support/database';
  */
 const tables = await createTestTables();
 const { documentClient } = await import('../../functions/shared/db/client');
-const runtime = createLambdaRuntime({
-  rootDir: fileURLToPath(new URL('../..', import.meta.url)),
-  tableIds: { [tables.domain]: 'domain', [tables.idempotency]: 'idempotency' },
-  environmentOf: () => ({
-    ...localAwsEnv(process.env.AWS_ENDPOINT_URL_DYNAMODB as string),
-    DOMAIN_TABLE_NAME: tables.domain,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  }),
-});
+const runtime = createTestRuntime(tables, 'SILENT');
 const requests: DynamoRecord[] = [];
 runtime.observers.dynamo.add((record) => requests.push(record));
 
