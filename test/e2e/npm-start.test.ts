@@ -47,6 +47,19 @@ async function npmStart(): Promise<Started> {
   return { npm, port, dynamoDbPort, dataDir, output: () => output };
 }
 
+/** Whatever happened, nothing of this npm start outlives the test (a failed test did not stop it). */
+function cleanUp(started: Started): void {
+  // Children first, found while npm still is their ancestor; a killed parent would orphan them.
+  for (const pid of [...descendantsOf(started.npm.pid as number), started.npm.pid as number]) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  rmSync(started.dataDir, { recursive: true, force: true });
+}
+
 /** Signals the npm process only, then expects every process it started to end and every port to close. */
 async function stopsCleanly(started: Started, signal: NodeJS.Signals): Promise<void> {
   const tree = descendantsOf(started.npm.pid as number);
@@ -76,10 +89,7 @@ function walkThrough(): string[] {
 describe('npm start, as a newcomer runs it', () => {
   it('runs the README walk-through pasted block by block, the order ending CLOSED; SIGTERM then leaves nothing behind', async () => {
     const started = await npmStart();
-    onTestFinished(() => {
-      started.npm.kill('SIGKILL');
-      rmSync(started.dataDir, { recursive: true, force: true });
-    });
+    onTestFinished(() => cleanUp(started));
     const url = `http://localhost:${started.port}`;
     const outputs: string[] = [];
     for (const block of walkThrough()) {
@@ -114,10 +124,7 @@ describe('npm start, as a newcomer runs it', () => {
 
   it('SIGINT to the npm process alone stops the API, the workflows and DynamoDB Local', async () => {
     const started = await npmStart();
-    onTestFinished(() => {
-      started.npm.kill('SIGKILL');
-      rmSync(started.dataDir, { recursive: true, force: true });
-    });
+    onTestFinished(() => cleanUp(started));
     await stopsCleanly(started, 'SIGINT');
   });
 });
