@@ -96,9 +96,12 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     ? undefined
     : await startDynamoDbLocal({ dataDir: options.dataDir });
   const endpoint = options.dynamoDbEndpoint ?? (ownDynamo as RunningDynamoDb).endpoint;
+  // What to stop, in the order it was started; stopping runs it backwards, so the API stops first
+  // (no new work), then the executions (a task in flight may still write), then the Step
+  // Functions endpoint and the functions' environments, and DynamoDB Local last.
   const closers: (() => Promise<void>)[] = [async () => ownDynamo?.stop()];
   const stopAll = async () => {
-    for (const close of closers.reverse()) await close();
+    for (const close of [...closers].reverse()) await close();
   };
   try {
     // The twin's own process (the resume job, tests reading the table) finds DynamoDB Local as functions do.
@@ -114,7 +117,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     }
     admin.destroy();
 
-    let stepFunctionsUrl = '';
+    // Started after the runtime and the runner it serves; environments are created later, on use.
+    let stepFunctions: Awaited<ReturnType<typeof startStepFunctionsEndpoint>> | undefined;
     const functionLogLevel = options.functionLogLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO';
     const runtime = createLambdaRuntime({
       rootDir: REPOSITORY_ROOT,
@@ -125,7 +129,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       environmentOf: (fn) =>
         functionEnvironment(fn, {
           dynamoDbEndpoint: endpoint,
-          stepFunctionsUrl,
+          stepFunctionsUrl: stepFunctions?.url ?? '',
           tableNames,
           functionLogLevel,
         }),
@@ -133,7 +137,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     closers.push(() => runtime.stop());
     const stats = new TwinStats();
     runtime.observers.invocation.add((record) => stats.invocation(record));
-    runtime.observers.dynamo.add((record) => stats.record(record.functionName, `${record.command}`));
+    runtime.observers.dynamo.add((record) => stats.record(record.functionName, record.command));
     if (options.functionLog) runtime.observers.log.add(options.functionLog);
 
     // The state machines, each Task calling its manifest function in the same runtime.
@@ -154,9 +158,11 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       recordEvents: options.recordWorkflowEvents,
       log: options.log,
     });
+    // The endpoint is started after the runner but stopped after it too.
+    closers.push(async () => stepFunctions?.close());
     closers.push(() => runner.stop());
 
-    const stepFunctions = await startStepFunctionsEndpoint({
+    stepFunctions = await startStepFunctionsEndpoint({
       runner,
       functions,
       functionNameOf: functionName,
@@ -165,8 +171,6 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
           | StateMachineId
           | undefined,
     });
-    stepFunctionsUrl = stepFunctions.url;
-    closers.push(() => stepFunctions.close());
 
     const key = options.signingKey ?? (await newSigningKey());
     const gateway = await startGateway({
@@ -199,15 +203,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       runner,
       resumedOrders,
       token: (request) => issueToken(key, request),
-      // The API first, so no new work arrives; then executions (a task in flight may still
-      // write); then the environments; DynamoDB last.
-      stop: async () => {
-        await gateway.close();
-        await runner.stop();
-        await stepFunctions.close();
-        await runtime.stop();
-        await ownDynamo?.stop();
-      },
+      stop: stopAll,
     };
   } catch (error) {
     await stopAll();

@@ -23,7 +23,14 @@ import type { DynamoRecord, InvocationRecord } from '../local/lambda/runtime';
 import { startTwin, type Twin } from '../local/twin';
 import { AWS_PRICES } from './bench/aws-prices';
 import { benchClient, StatusCounter } from './bench/http';
-import { openBenchShop, placeOrder, runToClosed, SCENARIOS, type Scenario } from './bench/lifecycle';
+import {
+  type BenchShop,
+  openBenchShop,
+  placeOrder,
+  runToClosed,
+  SCENARIOS,
+  type Scenario,
+} from './bench/lifecycle';
 import { percentile, pool } from './bench/percentiles';
 import { planReplay, type RecordedRequest, rawClient, replayOnce } from './bench/replay';
 
@@ -58,15 +65,18 @@ function observe(twin: Twin) {
   return { invocations, requests };
 }
 
+/** The path whose throughput part 2 measures: one line, auto-approved. */
+const path = SCENARIOS[0] as Scenario;
+
 /** POST, then wait until the workflow has parked the order on its partner: the carried path. */
 async function carry(
   twin: Twin,
   call: ReturnType<typeof benchClient>,
-  shop: Awaited<ReturnType<typeof openBenchShop>>,
+  shop: BenchShop,
   key: string,
 ): Promise<number | undefined> {
   const started = performance.now();
-  const id = await placeOrder(call, shop, (SCENARIOS[0] as Scenario).lines, key);
+  const id = await placeOrder(call, shop, path.lines, key);
   if (!id) return undefined;
   const postMs = performance.now() - started;
   const parked = await twin.runner.waitForTaskToken(id, 'RequestFulfilment', 120_000).then(
@@ -130,15 +140,14 @@ async function costOf(scenario: Scenario): Promise<PathCost> {
   // One order first, unmetered in the figures: environments get created (cold starts) then.
   await runToClosed(metered, meteredCall, meteredShop, scenario, `warm-${scenario.slug}`);
   const from = { invocations: seen.invocations.length, requests: seen.requests.length };
-  const http = meteredCounter.byStatus.size
-    ? [...meteredCounter.byStatus.values()].reduce((a, b) => a + b, 0)
-    : 0;
+  const httpSoFar = () => [...meteredCounter.byStatus.values()].reduce((a, b) => a + b, 0);
+  const http = httpSoFar();
   const ids: string[] = [];
   for (let i = 0; i < METERED; i++) {
     const id = await runToClosed(metered, meteredCall, meteredShop, scenario, `${scenario.slug}-${i}`);
     if (id) ids.push(id);
   }
-  const httpRequests = [...meteredCounter.byStatus.values()].reduce((a, b) => a + b, 0) - http;
+  const httpRequests = httpSoFar() - http;
   const invocations = seen.invocations.slice(from.invocations);
   const requests = seen.requests.slice(from.requests);
   const waitByInvocation = new Map<string, number>();
@@ -262,7 +271,6 @@ const twin = await startTwin(common);
 const counter = new StatusCounter();
 const call = benchClient(twin.url, counter);
 const shop = await openBenchShop(twin, call, 'bench-throughput');
-const path = SCENARIOS[0] as Scenario;
 let keys = 0;
 const nextKey = () => `bench-${(keys++).toString().padStart(8, '0')}`;
 const carryOne = async () => {
