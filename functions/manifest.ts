@@ -52,6 +52,11 @@ interface FunctionBase {
   memoryMb: number;
   /** 10 s by default: bounded DynamoDB work plus SDK retries. The twin cuts invocations off at the same moment. */
   timeoutSeconds: number;
+  /**
+   * Reads or writes pagination cursors, so it gets the key that signs them (functions/shared/db/cursor-key.ts):
+   * read access to the secret in AWS, the key itself in the twin. Functions without it cannot page.
+   */
+  cursors?: boolean;
 }
 
 /** A task of a state machine: invoked by Step Functions (or the twin's runner), never over HTTP. */
@@ -70,11 +75,15 @@ export interface HttpFunction extends FunctionBase {
 
 export type FunctionSpec = HttpFunction | TaskFunction;
 
-/** Powertools' idempotency persistence reads, writes and clears its records. */
-const IDEMPOTENT: readonly DynamoAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+/**
+ * Creating operations read their key's record (a retry) and put it in the creating transaction;
+ * records are never updated or deleted by a function (TTL removes them).
+ */
+const IDEMPOTENT: readonly DynamoAction[] = ['GetItem', 'PutItem'];
 
 interface Extras {
   workflow?: WorkflowAccess;
+  cursors?: boolean;
   memoryMb?: number;
   timeoutSeconds?: number;
 }
@@ -90,6 +99,7 @@ const http = (
   operation,
   tables,
   ...(extras.workflow ? { workflow: extras.workflow } : {}),
+  ...(extras.cursors ? { cursors: true } : {}),
   memoryMb: extras.memoryMb ?? 1024,
   timeoutSeconds: extras.timeoutSeconds ?? 10,
 });
@@ -118,23 +128,26 @@ export const functions: readonly FunctionSpec[] = [
   http('functions/system/docs-page.ts', system.docsPage),
   http('functions/system/docs-asset.ts', system.docsAsset),
 
+  // A taken externalRef is read (GetItem) to name its owner; a changed one moves its uniqueness item.
   http('functions/customers/create.ts', customers.createCustomer, {
-    domain: ['PutItem'],
+    domain: ['PutItem', 'GetItem'],
     idempotency: IDEMPOTENT,
   }),
   http('functions/customers/get.ts', customers.getCustomer, { domain: ['GetItem'] }),
-  http('functions/customers/list.ts', customers.listCustomers, { domain: ['Query'] }),
-  http('functions/customers/update.ts', customers.updateCustomer, { domain: ['UpdateItem'] }),
+  http('functions/customers/list.ts', customers.listCustomers, { domain: ['Query'] }, { cursors: true }),
+  http('functions/customers/update.ts', customers.updateCustomer, {
+    domain: ['GetItem', 'UpdateItem', 'PutItem', 'DeleteItem'],
+  }),
 
   http('functions/products/create.ts', products.createProduct, {
     domain: ['PutItem'],
     idempotency: IDEMPOTENT,
   }),
   http('functions/products/get.ts', products.getProduct, { domain: ['GetItem'] }),
-  http('functions/products/list.ts', products.listProducts, { domain: ['Query'] }),
+  http('functions/products/list.ts', products.listProducts, { domain: ['Query'] }, { cursors: true }),
   http('functions/products/update.ts', products.updateProduct, { domain: ['UpdateItem'] }),
   http('functions/products/adjust-stock.ts', products.adjustStock, {
-    domain: ['UpdateItem'],
+    domain: ['UpdateItem', 'GetItem'],
     idempotency: IDEMPOTENT,
   }),
 
@@ -151,16 +164,18 @@ export const functions: readonly FunctionSpec[] = [
     'functions/orders/create.ts',
     orders.createOrder,
     {
-      // Customer (GetItem), catalogue (BatchGetItem), order number counter (UpdateItem), order + first event (PutItem).
+      // Customer (GetItem), catalogue (BatchGetItem), order number counter (UpdateItem); order, first
+      // event, number and externalRef uniqueness items (PutItem); a taken externalRef's owner (GetItem).
       domain: ['GetItem', 'BatchGetItem', 'UpdateItem', 'PutItem'],
       idempotency: IDEMPOTENT,
     },
     { workflow: { orderLifecycle: ['StartExecution'] } },
   ),
   http('functions/orders/get.ts', orders.getOrder, { domain: ['GetItem'] }),
-  http('functions/orders/list.ts', orders.listOrders, { domain: ['Query'] }),
-  http('functions/orders/timeline.ts', orders.getOrderTimeline, { domain: ['Query'] }),
-  http('functions/orders/approvals.ts', orders.listApprovals, { domain: ['Query'] }),
+  // `?number=` and `?externalRef=`: the uniqueness item, then the order (GetItem each).
+  http('functions/orders/list.ts', orders.listOrders, { domain: ['Query', 'GetItem'] }, { cursors: true }),
+  http('functions/orders/timeline.ts', orders.getOrderTimeline, { domain: ['Query'] }, { cursors: true }),
+  http('functions/orders/approvals.ts', orders.listApprovals, { domain: ['Query'] }, { cursors: true }),
   http(
     'functions/orders/approve.ts',
     orders.approveOrder,

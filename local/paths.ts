@@ -11,3 +11,5 @@ export const DATA_DIR = process.env.ORDERLY_DATA_DIR
   : join(fileURLToPath(new URL('..', import.meta.url)), '.data');
 export const DYNAMODB_DATA_DIR = join(DATA_DIR, 'dynamodb');
 export const SIGNING_KEY_FILE = join(DATA_DIR, 'dev-signing-key.json');
+/** The key that signs pagination cursors (local/cursor-key.ts): random, mode 0600, created on first start. */
+export const CURSOR_KEY_FILE = join(DATA_DIR, 'cursor-key');

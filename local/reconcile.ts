@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { OrderWorkflowInput } from '../functions/orders/create-order';
 import { ORDER_ENTITY } from '../functions/orders/keys';
 import { FINAL_STATUSES } from '../functions/orders/status';
+import type { OrderWorkflowInput } from '../functions/orders/workflow-start';
 import type { WorkflowPort } from '../functions/shared/workflow/port';
 
 /**

@@ -6,8 +6,9 @@
  */
 import { createServer } from 'node:net';
 import { ROLES } from '../functions/shared/auth/roles';
+import { loadOrCreateCursorKey } from './cursor-key';
 import { loadOrCreateSigningKey } from './gateway/dev-tokens';
-import { DYNAMODB_DATA_DIR, SIGNING_KEY_FILE } from './paths';
+import { CURSOR_KEY_FILE, DYNAMODB_DATA_DIR, SIGNING_KEY_FILE } from './paths';
 import { DEMO_TENANT, seedDemoTenant } from './seed';
 import { startTwin, type Twin } from './twin';
 
@@ -42,6 +43,7 @@ twin = await startTwin({
   port,
   dataDir: DYNAMODB_DATA_DIR,
   signingKey,
+  cursorKey: loadOrCreateCursorKey(CURSOR_KEY_FILE),
   // Executions' event logs would only grow in a twin that runs for days; their counts stay.
   recordWorkflowEvents: false,
   log: quiet ? undefined : (line) => console.log(`  ${line}`),

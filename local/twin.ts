@@ -11,11 +11,13 @@ import {
   taskFunctions,
 } from '../functions/manifest';
 import type { Role } from '../functions/shared/auth/roles';
+import { CURSOR_KEY_ENV } from '../functions/shared/db/cursor-key';
 import { tables } from '../functions/shared/db/tables';
 import { STATE_MACHINE_ARN_ENV } from '../functions/shared/workflow/aws-adapter';
 import type { StateMachineId } from '../functions/shared/workflow/port';
 import { localAwsEnv } from './aws-env';
 import { ensureTable } from './create-tables';
+import { newCursorKey } from './cursor-key';
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
 import { createVerifier, type DevSigningKey, issueToken, newSigningKey } from './gateway/dev-tokens';
 import { startGateway } from './gateway/server';
@@ -30,7 +32,12 @@ import { createWorkflowRunner, type WorkflowRunner } from './workflow/runner';
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Variables of the developer's shell that reach the functions' environments (Lambda's start empty). */
-const PASSED_THROUGH = ['NODE_V8_COVERAGE'];
+const PASSED_THROUGH = [
+  'NODE_V8_COVERAGE',
+  // Failure tests: faults to inject (functions/shared/faults.ts), a shorter key retention.
+  'ORDERLY_FAULTS',
+  'IDEMPOTENCY_RETENTION_SECONDS',
+];
 
 export interface TwinOptions {
   /** Port for the HTTP API; 0 picks a free one. */
@@ -42,6 +49,8 @@ export interface TwinOptions {
   /** Physical table names are `<prefix>-domain` and `<prefix>-idempotency`. */
   tablePrefix?: string;
   signingKey?: DevSigningKey;
+  /** Signs pagination cursors (local/cursor-key.ts); a fresh one when absent, so cursors last as long as this twin. */
+  cursorKey?: string;
   /** The twin's own lines: requests, workflow steps. */
   log?: (line: string) => void;
   /** Every line a function writes (Powertools' JSON logs), with the invocation it belongs to. */
@@ -60,6 +69,8 @@ export interface TwinOptions {
   meterCapacity?: boolean;
   /** Report every DynamoDB request's input to the runtime's observers (benchmarks). */
   recordRequests?: boolean;
+  /** More variables for every function, over the passed-through ones (failure tests: `ORDERLY_FAULTS`). */
+  functionVariables?: Record<string, string>;
 }
 
 export interface Twin {
@@ -120,6 +131,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     // Started after the runtime and the runner it serves; environments are created later, on use.
     let stepFunctions: Awaited<ReturnType<typeof startStepFunctionsEndpoint>> | undefined;
     const functionLogLevel = options.functionLogLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO';
+    const cursorKey = options.cursorKey ?? newCursorKey();
     const runtime = createLambdaRuntime({
       rootDir: REPOSITORY_ROOT,
       tableIds: Object.fromEntries(tables.map((t) => [tableNames[t.id] as string, t.id])),
@@ -132,6 +144,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
           stepFunctionsUrl: stepFunctions?.url ?? '',
           tableNames,
           functionLogLevel,
+          cursorKey,
+          variables: options.functionVariables ?? {},
         }),
     });
     closers.push(() => runtime.stop());
@@ -219,6 +233,8 @@ function functionEnvironment(
     stepFunctionsUrl: string;
     tableNames: Record<string, string>;
     functionLogLevel: string;
+    cursorKey: string;
+    variables: Record<string, string>;
   },
 ): Record<string, string> {
   const name = functionName(fn);
@@ -236,6 +252,8 @@ function functionEnvironment(
   for (const table of tables) {
     if (fn.tables[table.id]?.length) environment[table.envVar] = twin.tableNames[table.id] as string;
   }
+  // Where the stack grants the cursor key secret, the twin gives the key itself.
+  if (fn.cursors) environment[CURSOR_KEY_ENV] = twin.cursorKey;
   for (const [id, actions] of Object.entries(fn.workflow ?? {})) {
     if (actions?.includes('StartExecution'))
       environment[STATE_MACHINE_ARN_ENV[id as StateMachineId]] = localStateMachineArn(id);
@@ -244,7 +262,7 @@ function functionEnvironment(
     const value = process.env[variable];
     if (value !== undefined) environment[variable] = value;
   }
-  return environment;
+  return { ...environment, ...twin.variables };
 }
 
 /** A state machine's ASL file with each task's `${…}` placeholder filled by its local function ARN. */

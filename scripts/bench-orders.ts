@@ -14,6 +14,10 @@
  *    same concurrency, in alternating rounds so both see the same machine. "Carried" means from
  *    POST until the order waits for its partner, every workflow step up to there done; "POST
  *    only" means the POST's own requests. A failed request is counted by status; the run goes on.
+ *
+ * `--throughput [--orders N | --seconds S] [--levels 1,8]` runs neither: only POST /v1/orders,
+ * at each concurrency level in turn, with orders/s, latency and cold starts per level
+ * (scripts/bench/post-throughput.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -32,6 +36,7 @@ import {
   type Scenario,
 } from './bench/lifecycle';
 import { percentile, pool } from './bench/percentiles';
+import { postThroughput } from './bench/post-throughput';
 import { planReplay, type RecordedRequest, rawClient, replayOnce } from './bench/replay';
 
 const { values } = parseArgs({
@@ -41,8 +46,21 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     metered: { type: 'string', default: '5' },
     json: { type: 'string' },
+    throughput: { type: 'boolean', default: false },
+    seconds: { type: 'string' },
+    levels: { type: 'string', default: '1,8' },
   },
 });
+if (values.throughput) {
+  const result = await postThroughput({
+    levels: values.levels.split(',').map(Number),
+    orders: Number(values.orders),
+    seconds: values.seconds === undefined ? undefined : Number(values.seconds),
+  });
+  if (values.json)
+    writeFileSync(values.json, `${JSON.stringify({ node: process.version, ...result }, null, 2)}\n`);
+  process.exit(0);
+}
 const ORDERS = Number(values.orders);
 const CONCURRENCY = Number(values.concurrency);
 const ROUNDS = Number(values.rounds);

@@ -1,4 +1,5 @@
-import { defineRule, type Level, type RuleSet } from './rules';
+import type { Role } from '../shared/auth/roles';
+import { defineRule, type GuardOutcome, type Level, type RuleSet } from './rules';
 
 const DAY = 86_400;
 const approverThenAdmin = (): Level[] => [
@@ -42,5 +43,33 @@ export function defaultRuleSet(): RuleSet {
       ),
       defineRule('default', 'Everything else', {}, { type: 'auto-approve' }),
     ],
+    ...creditGuardDefaults(),
+  };
+}
+
+/**
+ * The credit guard of a rule set that does not set it: an order a rule would auto-approve past
+ * the credit limit is rejected, and only admins may approve past the limit by hand.
+ */
+function creditGuardDefaults(): { overCreditLimit: GuardOutcome; creditOverrideRoles: Role[] } {
+  return {
+    overCreditLimit: {
+      type: 'auto-reject',
+      reason:
+        'The order would take the customer’s open balance above their credit limit, and no rule may auto-approve past it.',
+    },
+    creditOverrideRoles: ['admin'],
+  };
+}
+
+/** The credit guard in force for a rule set: its own fields, else the defaults. */
+export function creditGuardOf(ruleSet: RuleSet): {
+  overCreditLimit: GuardOutcome;
+  creditOverrideRoles: Role[];
+} {
+  const defaults = creditGuardDefaults();
+  return {
+    overCreditLimit: ruleSet.overCreditLimit ?? defaults.overCreditLimit,
+    creditOverrideRoles: ruleSet.creditOverrideRoles ?? defaults.creditOverrideRoles,
   };
 }

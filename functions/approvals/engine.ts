@@ -1,11 +1,24 @@
 import { minorUnitDigits } from '../shared/money';
 import { toMinorUnitsCeil } from './decimal';
-import type { Conditions, Decision, Facts, Level, Observed, ResolvedLevel, Rule, RuleSet } from './rules';
+import { creditGuardOf } from './defaults';
+import {
+  type Conditions,
+  CREDIT_GUARD_ID,
+  type Decision,
+  type Facts,
+  type Level,
+  type Observed,
+  type ResolvedLevel,
+  type Rule,
+  type RuleSet,
+} from './rules';
 
 export { Decision, Facts } from './rules';
 
 /**
- * Decides an order from its facts: the first rule whose conditions all hold wins. Pure: the same
+ * Decides an order from its facts: the first rule whose conditions all hold wins, except that no
+ * rule auto-approves past the customer's credit limit: the rule set's credit guard decides such an
+ * order instead (auto-reject by default), whatever the rules say about credit. Pure: the same
  * rules and facts always give the same decision, which is what lets a simulation re-run rules
  * over stored facts. A valid rule set (see `validate.ts`) ends with an unconditional rule, so
  * every order gets a decision.
@@ -13,13 +26,39 @@ export { Decision, Facts } from './rules';
 export function decide(ruleSet: RuleSet, facts: Facts): Decision {
   for (const rule of ruleSet.rules) {
     const observed = observe(rule.when, facts);
-    if (observed) return decisionOf(rule, observed);
+    if (!observed) continue;
+    const decision = decisionOf(rule, observed);
+    return decision.outcome === 'auto-approve' && exceedsCreditLimit(facts)
+      ? creditGuardDecision(ruleSet, rule, facts)
+      : decision;
   }
   throw new Error('No approval rule matched: a valid rule set ends with an unconditional rule');
 }
 
+/** The guard's outcome for an order `rule` would have auto-approved past the limit, with the credit facts it saw. */
+function creditGuardDecision(ruleSet: RuleSet, rule: Rule, facts: Facts): Decision {
+  const guard = creditGuardOf(ruleSet).overCreditLimit;
+  const base = {
+    ruleId: CREDIT_GUARD_ID,
+    ruleName: 'Credit limit guard',
+    observed: {
+      currency: facts.currency,
+      totalMinor: facts.totalMinor,
+      creditLimitMinor: facts.creditLimitMinor,
+      openBalanceMinor: facts.openBalanceMinor,
+      exceedsCreditLimit: true,
+    },
+    guarded: { ruleId: rule.id, ruleName: rule.name },
+  };
+  return guard.type === 'auto-reject'
+    ? { outcome: 'auto-reject', ...base, reason: guard.reason }
+    : { outcome: 'require-approval', ...base, levels: resolveLevels(guard.levels) };
+}
+
 /** Open balance plus this order above the limit; never when the customer has no limit. */
-export function exceedsCreditLimit(facts: Facts): boolean {
+export function exceedsCreditLimit(
+  facts: Pick<Facts, 'creditLimitMinor' | 'openBalanceMinor' | 'totalMinor'>,
+): boolean {
   if (facts.creditLimitMinor === null) return false;
   // BigInt: the sum of two safe integers may not be one.
   return BigInt(facts.openBalanceMinor) + BigInt(facts.totalMinor) > BigInt(facts.creditLimitMinor);

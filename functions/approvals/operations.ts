@@ -14,7 +14,8 @@ export const getApprovalRules = defineOperation({
   method: 'GET',
   path: '/v1/approval-rules',
   summary: 'Get the approval rules in force',
-  description: 'A tenant that never saved rules gets the defaults, with version 0 (ETag `"0"`).',
+  description:
+    'A tenant that never saved rules gets the defaults, with version 0 (ETag `"0"`). `overCreditLimit` and `creditOverrideRoles` show the credit guard in force, the defaults when the saved rules leave them out.',
   tag,
   auth: { roles: ['admin', 'approver'] },
   responses: {
@@ -29,7 +30,7 @@ export const putApprovalRules = defineOperation({
   path: '/v1/approval-rules',
   summary: 'Replace the approval rules (If-Match required; `"0"` while the defaults are in force)',
   description:
-    'Rules are evaluated in order and the first whose conditions all hold decides. The last rule must have no conditions, so every order gets a decision.',
+    'Rules are evaluated in order and the first whose conditions all hold decides. The last rule must have no conditions, so every order gets a decision. No rule auto-approves past the customer’s credit limit: such an order gets `overCreditLimit` instead (default: auto-reject).',
   tag,
   auth: { roles: ['admin'] },
   body: RuleSet,

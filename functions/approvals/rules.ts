@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ROLES, type Role } from '../shared/auth/roles';
 import { CurrencyCode } from '../shared/money';
+import { freeText, singleLineText } from '../shared/text';
 import { DECIMAL_PATTERN } from './decimal';
 
 /**
@@ -56,7 +57,7 @@ export const Conditions = z
       .optional(),
     newCustomer: z.boolean().describe('Whether the customer has no earlier order').optional(),
     categoriesAny: z
-      .array(z.string().trim().min(1).max(100))
+      .array(singleLineText(1, 100))
       .min(1)
       .max(20)
       .describe('Some line’s product category is one of these (exact, case-sensitive)')
@@ -67,11 +68,7 @@ export type Conditions = z.infer<typeof Conditions>;
 
 export const Level = z.strictObject({
   role: RoleName.describe('Who may approve this level'),
-  approverUserId: z
-    .string()
-    .trim()
-    .min(1)
-    .max(128)
+  approverUserId: singleLineText(1, 128)
     .describe('A named approver (they must also have the role)')
     .optional(),
   slaSeconds: z
@@ -86,22 +83,33 @@ export const Level = z.strictObject({
 });
 export type Level = z.infer<typeof Level>;
 
+const AutoReject = z.strictObject({
+  type: z.literal('auto-reject'),
+  reason: freeText(1, 200).describe('Shown on the rejected order'),
+});
+const RequireApproval = z.strictObject({
+  type: z.literal('require-approval'),
+  levels: z.array(Level).min(1).max(MAX_LEVELS).describe('Approved one after another, in this order'),
+});
+
 export const Outcome = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('auto-approve') }),
-  z.strictObject({
-    type: z.literal('auto-reject'),
-    reason: z.string().trim().min(1).max(200).describe('Shown on the rejected order'),
-  }),
-  z.strictObject({
-    type: z.literal('require-approval'),
-    levels: z.array(Level).min(1).max(MAX_LEVELS).describe('Approved one after another, in this order'),
-  }),
+  AutoReject,
+  RequireApproval,
 ]);
 export type Outcome = z.infer<typeof Outcome>;
 
+/** What the credit guard does with an order a rule would auto-approve past the credit limit. */
+export const GuardOutcome = z
+  .discriminatedUnion('type', [AutoReject, RequireApproval])
+  .describe(
+    'Applies when the rule that matched auto-approves but open balance + order total is above the customer’s credit limit; default: auto-reject',
+  );
+export type GuardOutcome = z.infer<typeof GuardOutcome>;
+
 export const Rule = z.strictObject({
   id: RuleId,
-  name: z.string().trim().min(1).max(100),
+  name: singleLineText(1, 100),
   when: Conditions,
   // biome-ignore lint/suspicious/noThenProperty: the API's field; an outcome is never a function, so a rule is no thenable
   then: Outcome,
@@ -117,12 +125,23 @@ export function defineRule(id: string, name: string, when: Conditions, outcome: 
   return { id, name, when, then: outcome };
 }
 
+/** The decision's `ruleId` when the credit guard, not a rule, decided; no rule may take this id. */
+export const CREDIT_GUARD_ID = 'credit-guard';
+
 export const RuleSet = z.strictObject({
   rules: z
     .array(Rule)
     .min(1)
     .max(MAX_RULES)
     .describe('Evaluated in order; the first match decides; the last rule must have `when: {}`'),
+  overCreditLimit: GuardOutcome.optional(),
+  creditOverrideRoles: z
+    .array(RoleName)
+    .max(ROLES.length)
+    .describe(
+      'Who may approve an order past the customer’s credit limit (with `creditOverride` on approve); default: admin. Empty: nobody',
+    )
+    .optional(),
 });
 export type RuleSet = z.infer<typeof RuleSet>;
 
@@ -182,5 +201,9 @@ export const Decision = z.object({
   reason: z.string().optional().describe('Why the order was rejected (auto-reject only)'),
   levels: z.array(ResolvedLevel).optional().describe('The approval levels required (require-approval only)'),
   observed: Observed.describe('The values the rule saw'),
+  guarded: z
+    .object({ ruleId: z.string(), ruleName: z.string() })
+    .optional()
+    .describe('The rule that would have auto-approved, stopped by the credit guard (credit-guard only)'),
 });
 export type Decision = z.infer<typeof Decision>;

@@ -3,7 +3,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, domainTableName } from '../shared/db/client';
 import { entityKey } from '../shared/db/keys';
 import { PreconditionFailedError } from '../shared/http/errors';
-import { defaultRuleSet } from './defaults';
+import { creditGuardOf, defaultRuleSet } from './defaults';
 import type { RuleSet } from './rules';
 import type { ApprovalRules } from './schemas';
 
@@ -41,7 +41,7 @@ export async function getRuleSet(
   const item = result.Item;
   if (!item) return { ruleSet: defaultRuleSet(), version: 0 };
   return {
-    ruleSet: { rules: item.rules as RuleSet['rules'] },
+    ruleSet: ruleSetOf(item),
     version: item.version as number,
     ...(item.updatedAt === undefined ? {} : { updatedAt: item.updatedAt as string }),
     ...(item.updatedBy === undefined ? {} : { updatedBy: item.updatedBy as string }),
@@ -77,7 +77,7 @@ export async function putRuleSet(
           ...approvalRulesKey(tenantId),
           entity: ENTITY,
           tenantId,
-          rules: ruleSet.rules,
+          ...ruleSetOf(ruleSet),
           version,
           updatedAt: now,
           updatedBy: actor,
@@ -92,13 +92,27 @@ export async function putRuleSet(
     }
     throw error;
   }
-  return { ruleSet: { rules: ruleSet.rules }, version, updatedAt: now, updatedBy: actor };
+  return { ruleSet: ruleSetOf(ruleSet), version, updatedAt: now, updatedBy: actor };
 }
 
-/** The API resource: the rules with their version. */
+/** The rule set's own fields of an item or a request, those it leaves out left out (the defaults apply). */
+function ruleSetOf(source: Record<string, unknown>): RuleSet {
+  return {
+    rules: source.rules as RuleSet['rules'],
+    ...(source.overCreditLimit === undefined
+      ? {}
+      : { overCreditLimit: source.overCreditLimit as RuleSet['overCreditLimit'] }),
+    ...(source.creditOverrideRoles === undefined
+      ? {}
+      : { creditOverrideRoles: source.creditOverrideRoles as RuleSet['creditOverrideRoles'] }),
+  };
+}
+
+/** The API resource: the rules with their version, and the credit guard in force (the defaults when not set). */
 export function toApprovalRules(stored: StoredRuleSet): ApprovalRules {
   return {
     rules: stored.ruleSet.rules,
+    ...creditGuardOf(stored.ruleSet),
     version: stored.version,
     ...(stored.updatedAt === undefined ? {} : { updatedAt: stored.updatedAt }),
     ...(stored.updatedBy === undefined ? {} : { updatedBy: stored.updatedBy }),

@@ -1,9 +1,13 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, domainTableName } from '../shared/db/client';
 import { collectionKey, entityKey } from '../shared/db/keys';
 import { listCollection } from '../shared/db/list-collection';
+import { claimUnique, releaseUnique, valueTaken } from '../shared/db/unique-values';
 import { versionedUpdate } from '../shared/db/versioned-update';
-import { NotFoundError } from '../shared/http/errors';
+import { WriteCancelledError, writeItems } from '../shared/db/write-items';
+import { NotFoundError, PreconditionFailedError } from '../shared/http/errors';
+import type { IdempotencyClaim } from '../shared/idempotency/claim';
+import { NO_CLAIM } from '../shared/idempotency/claim';
 import { newId } from '../shared/ids';
 import { Customer, type CustomerCreate, type CustomerPatch } from './schemas';
 
@@ -22,28 +26,47 @@ function toCustomer(item: Record<string, unknown>): Customer {
   return customer as Customer;
 }
 
+/**
+ * Writes the customer, the uniqueness item of its `externalRef` and the request's idempotency
+ * record all or nothing (one PutItem when there is neither). A taken `externalRef` is a 409
+ * naming the customer that has it.
+ */
 export async function createCustomer(
   tenantId: string,
   input: CustomerCreate,
   now: string,
+  claim: IdempotencyClaim = NO_CLAIM,
 ): Promise<Customer> {
   const customer: Customer = { ...input, id: newId(), createdAt: now, updatedAt: now, version: 1 };
-  await documentClient.send(
-    new PutCommand({
-      TableName: domainTableName(),
-      Item: {
-        ...customerKey(tenantId, customer.id),
-        collectionPk: collectionKey(tenantId, COLLECTION),
-        collectionSk: customer.id,
-        entity: ENTITY,
-        tenantId,
-        ...customer,
+  const ref = input.externalRef;
+  try {
+    await writeItems([
+      {
+        Put: {
+          TableName: domainTableName(),
+          Item: {
+            ...customerKey(tenantId, customer.id),
+            collectionPk: collectionKey(tenantId, COLLECTION),
+            collectionSk: customer.id,
+            entity: ENTITY,
+            tenantId,
+            ...customer,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
       },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
+      ...(ref === undefined ? [] : [claimUnique(tenantId, 'CUSTOMER_REF', ref, customer.id)]),
+      ...claim.items(customer.id),
+    ]);
+  } catch (error) {
+    if (ref !== undefined && error instanceof WriteCancelledError && error.reasons[1])
+      await refTaken(tenantId, ref);
+    throw error;
+  }
   return toCustomer(customer);
 }
+
+const refTaken = (tenantId: string, ref: string) => valueTaken(tenantId, 'CUSTOMER_REF', ref);
 
 export async function getCustomer(tenantId: string, customerId: string): Promise<Customer> {
   const result = await documentClient.send(
@@ -71,6 +94,8 @@ export async function updateCustomer(
   patch: CustomerPatch,
   now: string,
 ): Promise<Customer> {
+  if (patch.externalRef !== undefined)
+    return updateWithRef(tenantId, customerId, expectedVersion, patch, now);
   const item = await versionedUpdate({
     tableName: domainTableName(),
     key: customerKey(tenantId, customerId),
@@ -81,4 +106,69 @@ export async function updateCustomer(
     now,
   });
   return toCustomer(item);
+}
+
+/**
+ * A patch that sets or removes `externalRef` moves its uniqueness item in the same transaction as
+ * the customer's update: the old value is released (only if this customer owns it) and the new
+ * one claimed. The version guard makes the old value read here the one being replaced.
+ */
+async function updateWithRef(
+  tenantId: string,
+  customerId: string,
+  expectedVersion: number,
+  patch: CustomerPatch,
+  now: string,
+): Promise<Customer> {
+  const current = await getCustomer(tenantId, customerId);
+  // 412 with the current version, exactly as the versioned update answers without a ref.
+  if (current.version !== expectedVersion) throw new PreconditionFailedError(current.version);
+  const before = current.externalRef;
+  const after = patch.externalRef ?? undefined;
+  if (before === after) {
+    const { externalRef: _, ...rest } = patch;
+    return Object.keys(rest).length
+      ? updateCustomer(tenantId, customerId, expectedVersion, rest, now)
+      : current;
+  }
+  const next: Customer = { ...current, ...patch, version: current.version + 1, updatedAt: now } as Customer;
+  for (const [field, value] of Object.entries(patch))
+    if (value === null) delete (next as Record<string, unknown>)[field];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':expected': expectedVersion };
+  const sets: string[] = [];
+  const removes: string[] = [];
+  Object.entries({ ...patch, version: next.version, updatedAt: now }).forEach(([field, value], i) => {
+    names[`#f${i}`] = field;
+    if (value === null) removes.push(`#f${i}`);
+    else {
+      values[`:v${i}`] = value;
+      sets.push(`#f${i} = :v${i}`);
+    }
+  });
+  names['#version'] = 'version';
+  const items = [
+    {
+      Update: {
+        TableName: domainTableName(),
+        Key: customerKey(tenantId, customerId),
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+    ...(after === undefined ? [] : [claimUnique(tenantId, 'CUSTOMER_REF', after, customerId)]),
+    ...(before === undefined ? [] : [releaseUnique(tenantId, 'CUSTOMER_REF', before, customerId)]),
+  ];
+  try {
+    await writeItems(items);
+  } catch (error) {
+    if (!(error instanceof WriteCancelledError)) throw error;
+    if (after !== undefined && error.reasons[1]) await refTaken(tenantId, after);
+    // The customer changed meanwhile: answer as the versioned update would (412 with its version).
+    const latest = await getCustomer(tenantId, customerId);
+    throw new PreconditionFailedError(latest.version);
+  }
+  return toCustomer(next);
 }

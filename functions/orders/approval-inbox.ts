@@ -15,6 +15,8 @@ export const APPROVING_ROLES: readonly Role[] = ['admin', 'approver', 'sales', '
 export const MAX_INBOX_READS = 12;
 
 const LIST = 'APPROVALS';
+/** The inbox's cursor: the caller's tenant and the position to continue after. */
+const CURSOR_ATTRIBUTES = ['tenant', 'after'] as const;
 
 type Key = Record<string, unknown>;
 
@@ -99,7 +101,7 @@ export async function approvalInbox(
   cursor: string | undefined,
 ): Promise<{ items: PendingApproval[]; nextCursor?: string }> {
   const tenant = { attribute: 'tenant', value: tenantKey(who.tenantId) };
-  const after = decodeCursor(cursor, LIST, tenant)?.after as string | undefined;
+  const after = (await decodeCursor(cursor, LIST, tenant, CURSOR_ATTRIBUTES))?.after as string | undefined;
   const roles = APPROVING_ROLES.filter((role) => who.roles.includes(role));
   const sources = roles.map(
     (role): SortedSource<InboxEntry> => ({
@@ -141,7 +143,7 @@ export async function approvalInbox(
     items: page.items.map(toPendingApproval),
     nextCursor:
       page.more && page.position
-        ? encodeCursor(LIST, { tenant: tenant.value, after: page.position })
+        ? await encodeCursor(LIST, { tenant: tenant.value, after: page.position })
         : undefined,
   };
 }

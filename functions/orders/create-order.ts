@@ -1,27 +1,37 @@
 import { getCustomer } from '../customers/store';
 import { catalogueEntries } from '../products/catalogue';
 import type { Principal } from '../shared/auth/principal';
+import { claimUnique, valueTaken } from '../shared/db/unique-values';
+import { WriteCancelledError } from '../shared/db/write-items';
+import { afterCommit } from '../shared/faults';
 import { NotFoundError } from '../shared/http/errors';
+import { type IdempotencyClaim, NO_CLAIM } from '../shared/idempotency/claim';
 import { newId } from '../shared/ids';
-import { logger } from '../shared/logger';
-import { workflow } from '../shared/workflow/port';
 import { UnprocessableOrderError } from './errors';
 import { formatOrderNumber, priceOrder } from './pricing';
-import type { Order, OrderCreate } from './schemas';
+import type { Order, OrderCreate, OrderWarning } from './schemas';
+import { shortLines } from './short-stock';
 import { nextOrderSequence, putNewOrder } from './store';
+import { startOrderWorkflow } from './workflow-start';
 
-/** What the workflow execution gets: enough to load the order, nothing more. */
-export interface OrderWorkflowInput {
-  tenantId: string;
-  orderId: string;
+export interface AcceptedOrder {
+  order: Order;
+  warnings: OrderWarning[];
 }
 
 /**
- * Accepts an order: checks the customer, prices the lines from the catalogue, numbers it,
- * writes it with its first timeline event in one transaction, then starts its workflow
- * (execution name = order id, so a second start cannot run it twice).
+ * Accepts an order: checks the customer, prices the lines from the catalogue, numbers it, and
+ * writes in one transaction the order, its first timeline event, the items that make its number
+ * and `externalRef` unique, and the request's idempotency record; then starts its workflow
+ * (execution name = order id, so a second start cannot run it twice). Lines the stock available
+ * now cannot fill are accepted with a warning each.
  */
-export async function createOrder(principal: Principal, input: OrderCreate, now: Date): Promise<Order> {
+export async function createOrder(
+  principal: Principal,
+  input: OrderCreate,
+  now: Date,
+  claim: IdempotencyClaim = NO_CLAIM,
+): Promise<AcceptedOrder> {
   const { tenantId } = principal;
   const customer = await getCustomer(tenantId, input.customerId).catch((error) => {
     if (error instanceof NotFoundError) {
@@ -43,13 +53,12 @@ export async function createOrder(principal: Principal, input: OrderCreate, now:
       ],
     );
   }
-  const { lines, totals } = priceOrder(
-    input,
-    await catalogueEntries(
-      tenantId,
-      input.lines.map((l) => l.sku),
-    ),
+  const catalogue = await catalogueEntries(
+    tenantId,
+    input.lines.map((l) => l.sku),
   );
+  const { lines, totals } = priceOrder(input, catalogue);
+  const warnings = shortLines(lines, catalogue);
 
   const at = now.toISOString();
   const year = now.getUTCFullYear();
@@ -63,6 +72,7 @@ export async function createOrder(principal: Principal, input: OrderCreate, now:
     total: { amountMinor: totals.totalMinor, currency: input.currency },
     ...(input.promisedDeliveryDate ? { promisedDeliveryDate: input.promisedDeliveryDate } : {}),
     ...(input.needIds?.length ? { needIds: input.needIds } : {}),
+    ...(input.externalRef ? { externalRef: input.externalRef } : {}),
     status: 'SUBMITTED',
     statusChangedAt: at,
     createdBy: principal.userId,
@@ -70,24 +80,31 @@ export async function createOrder(principal: Principal, input: OrderCreate, now:
     updatedAt: at,
     version: 1,
   };
-  await putNewOrder(tenantId, order, {
+  const ref = input.externalRef;
+  const event = {
     type: 'ORDER_SUBMITTED',
-    actor: { type: 'user', id: principal.userId },
+    actor: { type: 'user' as const, id: principal.userId },
     details: {
       number: order.number,
       totalMinor: totals.totalMinor,
       currency: order.currency,
       lines: lines.length,
+      ...(ref ? { externalRef: ref } : {}),
     },
-  });
-
-  const start: OrderWorkflowInput = { tenantId, orderId: order.id };
+  };
   try {
-    await workflow().startExecution({ stateMachine: 'orderLifecycle', name: order.id, input: start });
+    await putNewOrder(tenantId, order, event, [
+      claimUnique(tenantId, 'ORDER_NUMBER', order.number, order.id),
+      ...(ref ? [claimUnique(tenantId, 'ORDER_REF', ref, order.id)] : []),
+      ...claim.items(order.id, warnings.length ? { warnings } : undefined),
+    ]);
   } catch (error) {
-    // The order is committed: answering 5xx now would make the client retry into a second
-    // order. The workflow is started again by the reconciler (the twin does it on start).
-    logger.error('could not start the order workflow', { orderId: order.id, error: error as Error });
+    // Items: order, event, number, then the ref (when given).
+    if (ref && error instanceof WriteCancelledError && error.reasons[3])
+      await valueTaken(tenantId, 'ORDER_REF', ref);
+    throw error;
   }
-  return order;
+  await afterCommit('createOrder');
+  await startOrderWorkflow(tenantId, order.id);
+  return { order, warnings };
 }

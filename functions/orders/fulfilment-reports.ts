@@ -1,5 +1,6 @@
 import { shipStock } from '../products/stock-items';
 import { ValidationError } from '../shared/http/errors';
+import { type IdempotencyClaim, NO_CLAIM } from '../shared/idempotency/claim';
 import { stepFor, WORKFLOW_ERRORS } from '../workflow/steps';
 import { OrderStateConflictError } from './errors';
 import type { Actor, Order, ShipmentReport } from './schemas';
@@ -34,6 +35,7 @@ export async function reportShipment(
   report: ShipmentReport,
   actor: Actor,
   now: Date,
+  claim: IdempotencyClaim = NO_CLAIM,
 ): Promise<Order> {
   const at = now.toISOString();
   const { before, after } = await withOrderRetry(async () => {
@@ -69,7 +71,10 @@ export async function reportShipment(
         actor,
         details: { carrier: report.carrier, trackingNumber: report.trackingNumber },
       },
-      also: (before.reservations ?? []).map((r) => shipStock(tenantId, r.productId, r.quantity)),
+      also: [
+        ...(before.reservations ?? []).map((r) => shipStock(tenantId, r.productId, r.quantity)),
+        ...claim.items(orderId),
+      ],
       now: at,
     });
     return { before, after };

@@ -1,8 +1,12 @@
 import { httpHandler } from '../shared/http/handler';
 import { json } from '../shared/http/response';
+import { findByReference } from './find-by-reference';
 import { listOrders } from './operations';
 import * as store from './store';
 
 export const handler = httpHandler(listOrders, async ({ principal, query }) => {
-  return json(200, await store.listOrders(principal.tenantId, query));
+  const { number, externalRef, ...filter } = query;
+  if (number !== undefined || externalRef !== undefined)
+    return json(200, await findByReference(principal.tenantId, { number, externalRef }, filter));
+  return json(200, await store.listOrders(principal.tenantId, filter));
 });

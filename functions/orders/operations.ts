@@ -10,6 +10,7 @@ import {
   FulfilmentFailureBody,
   Order,
   OrderCreate,
+  OrderCreated,
   OrderIdParams,
   OrderListQuery,
   OrderPage,
@@ -34,8 +35,13 @@ export const createOrder = defineOperation({
   body: OrderCreate,
   idempotent: true,
   responses: {
-    201: { description: 'Accepted: the workflow has started', schema: Order },
+    201: {
+      description:
+        'Accepted: the workflow has started. `warnings` names lines the stock available now cannot fill. A retry with the same Idempotency-Key answers 201 with the order as it is now and `Idempotent-Replayed: true`.',
+      schema: OrderCreated,
+    },
     ...pick(400, 401, 403, 413, 415, 422),
+    409: { description: 'The externalRef belongs to another order (named in `existingId`)' },
   },
 });
 
@@ -54,7 +60,8 @@ export const listOrders = defineOperation({
   operationId: 'listOrders',
   method: 'GET',
   path: '/v1/orders',
-  summary: 'List orders, newest first, by status, customer and created-date range',
+  summary:
+    'List orders, newest first, by status, customer and created-date range; or find one by number or externalRef',
   tag,
   auth: { roles: readers },
   query: OrderListQuery,
@@ -93,12 +100,20 @@ export const approveOrder = defineOperation({
   path: '/v1/orders/{orderId}/approve',
   summary: 'Approve the level of an order that waits on you',
   description:
-    'Separation of duties: the creator of an order cannot approve it, and nobody approves two levels of one order.',
+    'Separation of duties: the creator of an order cannot approve it, and nobody approves two levels of one order. ' +
+    'The last level adds the order to the customer’s open balance: when that would pass the credit limit the answer is 409 `credit-limit-exceeded` (limit, open balance and order total) and the level stays pending, unless the body carries `creditOverride`, which only the approval rules’ `creditOverrideRoles` may send (403 otherwise; default: admin). The override is kept on the level and on the timeline; on an order that fits it is kept as not needed.',
   tag: 'Approvals',
   auth: { roles: ['admin', 'approver', 'sales', 'fulfilment'] },
   params: OrderIdParams,
   body: ApproveBody,
-  responses: { 200: orderResponse, ...pick(400, 401, 403, 404), ...PROBLEM_409 },
+  responses: {
+    200: orderResponse,
+    ...pick(400, 401, 403, 404),
+    409: {
+      description:
+        'The order is not in a state that allows this (order-state-conflict), or approving would pass the customer’s credit limit (credit-limit-exceeded)',
+    },
+  },
 });
 
 export const rejectOrder = defineOperation({

@@ -3,6 +3,7 @@ import { ROLES } from '../shared/auth/roles';
 import { Ulid } from '../shared/ids';
 import { CurrencyCode, Money } from '../shared/money';
 import { ListQuery, pageOf } from '../shared/schemas';
+import { freeText, singleLineText } from '../shared/text';
 import { CANCELLATION_CODES, ORDER_STATUSES } from './status';
 
 /**
@@ -29,12 +30,21 @@ export const OrderLineInput = z.strictObject({
     .describe('Discount in basis points: 1500 is 15%'),
 });
 
+/** The client's own reference for the order (its shop or ERP order id): unique per tenant. */
+const ExternalRef = singleLineText(1, 100).describe(
+  'Your own reference for this order (shop or ERP order id); unique per tenant, so a second create with it is refused with 409',
+);
+
+/** Order numbers as the system formats them: SO-<year>-<6-digit sequence>. */
+export const ORDER_NUMBER_PATTERN = /^SO-\d{4}-\d{6,}$/;
+
 export const OrderCreate = z.strictObject({
   customerId: Ulid,
   currency: CurrencyCode,
   lines: z.array(OrderLineInput).min(1, 'an order needs at least one line').max(MAX_LINES),
   promisedDeliveryDate: z.iso.date().optional().describe('YYYY-MM-DD, the date promised to the customer'),
   needIds: z.array(Ulid).max(20).optional().describe('Customer needs this order answers'),
+  externalRef: ExternalRef.optional(),
 });
 export type OrderCreate = z.infer<typeof OrderCreate>;
 
@@ -67,6 +77,25 @@ export type Actor = z.infer<typeof Actor>;
 
 const Role = z.enum(ROLES);
 
+export const CreditOverride = z
+  .strictObject({
+    reason: z.string(),
+    by: z.string(),
+    at: z.iso.datetime(),
+    needed: z
+      .boolean()
+      .describe(
+        'true: the approval took the open balance past the credit limit; false: the order fitted (or this level added nothing to the balance), so nothing was overridden',
+      ),
+    creditLimit: Money.optional().describe(
+      'The limit the approval went past (absent: the customer has none)',
+    ),
+    openBalance: Money.optional().describe('The open balance before this order, as the approval found it'),
+    orderTotal: Money.optional(),
+  })
+  .describe('An approver’s explicit approval past the customer’s credit limit');
+export type CreditOverride = z.infer<typeof CreditOverride>;
+
 export const ApprovalLevel = z.strictObject({
   level: z.number().int().min(1),
   role: Role.describe('Who may decide now (changes when the level escalates)'),
@@ -79,6 +108,7 @@ export const ApprovalLevel = z.strictObject({
   decidedBy: z.string().optional(),
   decidedAt: z.iso.datetime().optional(),
   comment: z.string().optional(),
+  creditOverride: CreditOverride.optional(),
   escalations: z.array(z.strictObject({ at: z.iso.datetime(), fromRole: Role, toRole: Role })),
 });
 export type ApprovalLevel = z.infer<typeof ApprovalLevel>;
@@ -119,7 +149,7 @@ export type Evaluation = z.infer<typeof Evaluation>;
 
 export const Feedback = z.strictObject({
   rating: z.number().int().min(1).max(5),
-  comment: z.string().trim().max(2000).optional(),
+  comment: freeText(0, 2000).optional(),
 });
 export type Feedback = z.infer<typeof Feedback>;
 
@@ -133,6 +163,7 @@ export const Order = z.strictObject({
   total: Money,
   promisedDeliveryDate: z.iso.date().optional(),
   needIds: z.array(Ulid).optional(),
+  externalRef: z.string().optional(),
   status: OrderStatusSchema,
   statusChangedAt: z.iso.datetime(),
   createdBy: z.string(),
@@ -167,6 +198,23 @@ export type Order = z.infer<typeof Order>;
 
 export const OrderPage = pageOf(Order);
 
+/**
+ * A line that the stock available now cannot fill. The order is accepted anyway (stock may
+ * arrive before the workflow reserves it); the warning says so at once.
+ */
+export const OrderWarning = z.strictObject({
+  code: z.literal('insufficient-stock'),
+  lineNo: z.number().int(),
+  sku: z.string(),
+  requested: z.number().int().describe('Units ordered on this line'),
+  available: z.number().int().describe('Units available when the order was created'),
+  message: z.string(),
+});
+export type OrderWarning = z.infer<typeof OrderWarning>;
+
+/** The answer to a create: the order, plus warnings about lines stock cannot fill now. */
+export const OrderCreated = Order.extend({ warnings: z.array(OrderWarning).optional() });
+
 export const TimelineEvent = z.strictObject({
   seq: z.number().int().describe('1, 2, 3… in the order the changes happened'),
   type: z.string(),
@@ -186,20 +234,37 @@ export const OrderListQuery = ListQuery.extend({
   customerId: Ulid.optional(),
   createdFrom: z.iso.datetime().optional().describe('Inclusive, ISO 8601 UTC'),
   createdTo: z.iso.datetime().optional().describe('Exclusive, ISO 8601 UTC'),
+  number: z
+    .string()
+    .regex(ORDER_NUMBER_PATTERN, 'must be an order number such as SO-2026-000123')
+    .optional()
+    .describe('The order with this number (a page of at most one order)'),
+  externalRef: ExternalRef.optional().describe(
+    'The order with this externalRef (a page of at most one order)',
+  ),
 });
 
-export const ApproveBody = z.strictObject({ comment: z.string().trim().max(2000).optional() });
-export const RejectBody = z.strictObject({ comment: z.string().trim().min(1, 'say why').max(2000) });
+export const ApproveBody = z.strictObject({
+  comment: freeText(0, 2000).optional(),
+  creditOverride: z
+    .strictObject({ reason: z.string().trim().min(1, 'say why').max(500) })
+    .optional()
+    .describe(
+      'Approve even past the customer’s credit limit (only roles in the rules’ creditOverrideRoles); recorded on the level',
+    ),
+});
+export type ApproveBody = z.infer<typeof ApproveBody>;
+export const RejectBody = z.strictObject({ comment: freeText(1, 2000, { tooShort: 'say why' }) });
 export const ShipmentBody = z.strictObject({
-  carrier: z.string().trim().min(1).max(100),
-  trackingNumber: z.string().trim().min(1).max(100),
+  carrier: singleLineText(1, 100),
+  trackingNumber: singleLineText(1, 100),
 });
 export type ShipmentReport = z.infer<typeof ShipmentBody>;
 export const DeliveryBody = z.strictObject({
   deliveredAt: z.iso.datetime().optional().describe('When the partner delivered; now when absent'),
 });
-export const FulfilmentFailureBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
-export const CancelBody = z.strictObject({ reason: z.string().trim().min(1, 'say why').max(500) });
+export const FulfilmentFailureBody = z.strictObject({ reason: freeText(1, 500) });
+export const CancelBody = z.strictObject({ reason: freeText(1, 500, { tooShort: 'say why' }) });
 
 export const PendingApproval = z.strictObject({
   orderId: Ulid,

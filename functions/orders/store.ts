@@ -4,12 +4,13 @@ import {
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
-  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { documentClient, domainTableName } from '../shared/db/client';
 import { decodeCursor, encodeCursor } from '../shared/db/cursor';
 import { collectionKey } from '../shared/db/keys';
+import type { TransactItem } from '../shared/db/transact-item';
+import { writeItems } from '../shared/db/write-items';
 import { NotFoundError, ValidationError } from '../shared/http/errors';
 import { ulidBound } from '../shared/ids';
 import { OrderChangedError } from './errors';
@@ -27,7 +28,7 @@ import {
 import { type Actor, Order, type TimelineEvent } from './schemas';
 import { ORDER_STATUSES, type OrderStatus } from './status';
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type { TransactItem };
 
 /** The pending task token of the workflow, kept on the order but never shown by the API. */
 export interface PendingTask {
@@ -122,35 +123,41 @@ export async function nextOrderSequence(tenantId: string, year: number): Promise
   return Number(result.Attributes?.seq);
 }
 
-/** Writes a new order and its first timeline event in one transaction. */
-export async function putNewOrder(tenantId: string, order: Order, event: NewEvent): Promise<void> {
+/**
+ * Writes a new order and its first timeline event in one transaction, with `also` (the
+ * uniqueness items of its number and external reference, the request's idempotency record).
+ * A refused write is a WriteCancelledError with one reason per item: order, event, then `also`.
+ */
+export async function putNewOrder(
+  tenantId: string,
+  order: Order,
+  event: NewEvent,
+  also: TransactItem[] = [],
+): Promise<void> {
   const table = domainTableName();
-  await documentClient.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: table,
-            Item: {
-              ...orderKey(tenantId, order.id),
-              ...orderIndexAttributes(tenantId, order),
-              entity: ORDER_ENTITY,
-              tenantId,
-              ...order,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
+  await writeItems([
+    {
+      Put: {
+        TableName: table,
+        Item: {
+          ...orderKey(tenantId, order.id),
+          ...orderIndexAttributes(tenantId, order),
+          entity: ORDER_ENTITY,
+          tenantId,
+          ...order,
         },
-        {
-          Put: {
-            TableName: table,
-            Item: eventItem(tenantId, order.id, order.version, order.status, event, order.createdAt),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      ],
-    }),
-  );
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Put: {
+        TableName: table,
+        Item: eventItem(tenantId, order.id, order.version, order.status, event, order.createdAt),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    ...also,
+  ]);
 }
 
 /** The whole stored order (with its pending task), strongly consistent: workflow steps decide on it. */
@@ -398,7 +405,12 @@ export async function listOrders(
     };
   }
   const items: Record<string, unknown>[] = [];
-  let lastKey = decodeCursor(filter.cursor, list, { attribute: index.partition, value: index.value });
+  let lastKey = await decodeCursor(filter.cursor, list, { attribute: index.partition, value: index.value }, [
+    'pk',
+    'sk',
+    index.partition,
+    index.sort,
+  ]);
   for (let reads = 0; reads < MAX_PAGE_READS && items.length <= filter.limit; reads++) {
     const result = await documentClient.send(
       new QueryCommand({
@@ -420,7 +432,7 @@ export async function listOrders(
     items.length > filter.limit && last
       ? { pk: last.pk, sk: last.sk, [index.partition]: last[index.partition], [index.sort]: last[index.sort] }
       : lastKey;
-  return { items: page.map(toOrder), nextCursor: encodeCursor(list, next) };
+  return { items: page.map(toOrder), nextCursor: await encodeCursor(list, next) };
 }
 
 /** One page of an order's timeline, oldest first; one Query (one event more than the page, to know if there is another). */
@@ -432,13 +444,14 @@ export async function listTimeline(
 ): Promise<{ items: TimelineEvent[]; nextCursor?: string }> {
   const pk = orderKey(tenantId, orderId).pk;
   const list = `TIMELINE#${orderId}`;
+  const startKey = await decodeCursor(cursor, list, { attribute: 'pk', value: pk }, ['pk', 'sk']);
   const result = await documentClient.send(
     new QueryCommand({
       TableName: domainTableName(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
       ExpressionAttributeValues: { ':pk': pk, ':events': 'EVENT#' },
       Limit: limit + 1,
-      ExclusiveStartKey: decodeCursor(cursor, list, { attribute: 'pk', value: pk }),
+      ExclusiveStartKey: startKey,
     }),
   );
   const found = result.Items ?? [];
@@ -453,7 +466,8 @@ export async function listTimeline(
       actor: item.actor,
       ...(item.details ? { details: item.details } : {}),
     })),
-    nextCursor: found.length > limit && last ? encodeCursor(list, { pk: last.pk, sk: last.sk }) : undefined,
+    nextCursor:
+      found.length > limit && last ? await encodeCursor(list, { pk: last.pk, sk: last.sk }) : undefined,
   };
 }
 

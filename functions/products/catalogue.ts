@@ -10,6 +10,8 @@ export interface CatalogueEntry {
   category: string;
   unitPrice: Money;
   active: boolean;
+  /** Units on hand and not reserved, when the catalogue was read (a hint: reservation decides). */
+  available: number;
 }
 
 /**
@@ -32,7 +34,10 @@ export async function catalogueEntries(
   const products = await batchGet(
     table,
     skuItems.map((item) => productKey(tenantId, item.productId as string)),
-    { expression: 'id, sku, #name, category, unitPrice, active', names: { '#name': 'name' } },
+    {
+      expression: 'id, sku, #name, category, unitPrice, active, available',
+      names: { '#name': 'name' },
+    },
   );
   return new Map(
     products.map((p) => [
@@ -44,6 +49,7 @@ export async function catalogueEntries(
         category: p.category as string,
         unitPrice: p.unitPrice as Money,
         active: p.active !== false,
+        available: Number(p.available ?? 0),
       },
     ]),
   );

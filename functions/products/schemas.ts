@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { Ulid } from '../shared/ids';
 import { Money } from '../shared/money';
 import { pageOf, Timestamps } from '../shared/schemas';
+import { freeText, singleLineText } from '../shared/text';
 
 /**
  * Stock counts stay far below `Number.MAX_SAFE_INTEGER`, so that no sum of counts and deltas
@@ -20,9 +21,9 @@ const fields = {
       'must be 1 to 64 upper-case letters, digits, dots, underscores or hyphens, starting with a letter or digit',
     )
     .describe('Stock keeping unit: unique per tenant, never changes'),
-  name: z.string().trim().min(1).max(200),
-  description: z.string().trim().max(2000),
-  category: z.string().trim().min(1).max(100).describe('Approval rules can match on it'),
+  name: singleLineText(1, 200),
+  description: freeText(0, 2000),
+  category: singleLineText(1, 100).describe('Approval rules can match on it'),
   unitPrice: Money.describe('Price of one unit, before discounts'),
   active: z.boolean().describe('Inactive products stay readable but cannot be ordered'),
 };
@@ -94,6 +95,6 @@ export const StockAdjustment = z.strictObject({
     .refine((delta) => delta !== 0, 'must not be zero')
     .describe('Units to add (positive) or remove (negative)'),
   reason: z.enum(STOCK_ADJUSTMENT_REASONS),
-  note: z.string().trim().max(500).optional(),
+  note: freeText(0, 500).optional(),
 });
 export type StockAdjustment = z.infer<typeof StockAdjustment>;

@@ -4,7 +4,9 @@ import { documentClient, domainTableName } from '../shared/db/client';
 import { collectionKey, entityKey } from '../shared/db/keys';
 import { listCollection } from '../shared/db/list-collection';
 import { versionedUpdate } from '../shared/db/versioned-update';
+import { WriteCancelledError, writeItems } from '../shared/db/write-items';
 import { ConflictError, NotFoundError } from '../shared/http/errors';
+import { type IdempotencyClaim, NO_CLAIM } from '../shared/idempotency/claim';
 import { newId } from '../shared/ids';
 import {
   MAX_ON_HAND,
@@ -48,7 +50,12 @@ function toProduct(item: Record<string, unknown>): Product {
 }
 
 /** Writes the product and claims its SKU in one transaction: both or neither. */
-export async function createProduct(tenantId: string, input: ProductCreate, now: string): Promise<Product> {
+export async function createProduct(
+  tenantId: string,
+  input: ProductCreate,
+  now: string,
+  claim: IdempotencyClaim = NO_CLAIM,
+): Promise<Product> {
   const { stock, ...catalogue } = input;
   const id = newId();
   const item = {
@@ -84,6 +91,7 @@ export async function createProduct(tenantId: string, input: ProductCreate, now:
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
+          ...claim.items(id),
         ],
       }),
     );
@@ -181,30 +189,50 @@ export async function adjustStock(
   productId: string,
   adjustment: StockAdjustment,
   now: string,
+  claim: IdempotencyClaim = NO_CLAIM,
 ): Promise<Product> {
   const need = Math.max(0, -adjustment.delta);
   const ceiling = MAX_ON_HAND - Math.max(0, adjustment.delta);
+  const update = {
+    TableName: domainTableName(),
+    Key: productKey(tenantId, productId),
+    UpdateExpression:
+      'SET #onHand = #onHand + :d, #available = #available + :d, #updatedAt = :now, #last = :last',
+    ConditionExpression: 'attribute_exists(pk) AND #available >= :need AND #onHand <= :ceiling',
+    ExpressionAttributeNames: {
+      '#onHand': 'onHand',
+      '#available': 'available',
+      '#updatedAt': 'updatedAt',
+      '#last': 'lastStockAdjustment',
+    },
+    ExpressionAttributeValues: {
+      ':d': adjustment.delta,
+      ':need': need,
+      ':ceiling': ceiling,
+      ':now': now,
+      ':last': { ...adjustment, at: now },
+    },
+  };
+  const recorded = claim.items(productId);
+  if (recorded.length) {
+    // With an Idempotency-Key the adjustment and its record commit together; a transaction
+    // returns no values, so the product is read back (strongly consistent).
+    try {
+      await writeItems([{ Update: update }, ...recorded]);
+    } catch (error) {
+      if (error instanceof WriteCancelledError && error.reasons[0] === 'ConditionalCheckFailed') {
+        throw stockRefused(productId, need, await getProductItem(tenantId, productId));
+      }
+      throw error;
+    }
+    const item = await getProductItem(tenantId, productId);
+    if (!item) throw new NotFoundError('Product', productId);
+    return toProduct(item);
+  }
   try {
     const result = await documentClient.send(
       new UpdateCommand({
-        TableName: domainTableName(),
-        Key: productKey(tenantId, productId),
-        UpdateExpression:
-          'SET #onHand = #onHand + :d, #available = #available + :d, #updatedAt = :now, #last = :last',
-        ConditionExpression: 'attribute_exists(pk) AND #available >= :need AND #onHand <= :ceiling',
-        ExpressionAttributeNames: {
-          '#onHand': 'onHand',
-          '#available': 'available',
-          '#updatedAt': 'updatedAt',
-          '#last': 'lastStockAdjustment',
-        },
-        ExpressionAttributeValues: {
-          ':d': adjustment.delta,
-          ':need': need,
-          ':ceiling': ceiling,
-          ':now': now,
-          ':last': { ...adjustment, at: now },
-        },
+        ...update,
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
@@ -212,23 +240,44 @@ export async function adjustStock(
     return toProduct(result.Attributes ?? {});
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) {
-      if (!error.Item) throw new NotFoundError('Product', productId);
-      const available = Number(error.Item.available?.N);
-      if (available < need) {
-        throw new ConflictError(
-          'insufficient-stock',
-          'Not enough stock available',
-          `Cannot remove ${need} units: only ${available} are available.`,
-          { available },
-        );
-      }
-      throw new ConflictError(
-        'stock-limit',
-        'Stock would exceed the limit',
-        `Stock on hand may not exceed ${MAX_ON_HAND} units.`,
-        { onHand: Number(error.Item.onHand?.N), limit: MAX_ON_HAND },
+      const old = error.Item;
+      throw stockRefused(
+        productId,
+        need,
+        old && { available: Number(old.available?.N), onHand: Number(old.onHand?.N) },
       );
     }
     throw error;
   }
+}
+
+async function getProductItem(tenantId: string, productId: string) {
+  const result = await documentClient.send(
+    new GetCommand({
+      TableName: domainTableName(),
+      Key: productKey(tenantId, productId),
+      ConsistentRead: true,
+    }),
+  );
+  return result.Item;
+}
+
+/** Why a stock adjustment's condition failed, from the product as it was. */
+function stockRefused(productId: string, need: number, item: Record<string, unknown> | undefined) {
+  if (!item) return new NotFoundError('Product', productId);
+  const available = Number(item.available);
+  if (available < need) {
+    return new ConflictError(
+      'insufficient-stock',
+      'Not enough stock available',
+      `Cannot remove ${need} units: only ${available} are available.`,
+      { available },
+    );
+  }
+  return new ConflictError(
+    'stock-limit',
+    'Stock would exceed the limit',
+    `Stock on hand may not exceed ${MAX_ON_HAND} units.`,
+    { onHand: Number(item.onHand), limit: MAX_ON_HAND },
+  );
 }

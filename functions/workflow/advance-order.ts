@@ -36,6 +36,9 @@ export const handler = taskHandler('advanceOrder', OrderTaskInput, async ({ tena
   }, CONTENDED_ATTEMPTS),
 );
 
+/** The customer item's place in an auto-approval's transaction: after the order and its event. */
+const CUSTOMER_ITEM = 2;
+
 async function decideApproval(tenantId: string, order: OrderRecord, now: Date): Promise<OrderRecord> {
   const customer = await getCustomerItem(tenantId, order.customerId);
   if (!customer) throw customerMissing();
@@ -49,8 +52,13 @@ async function decideApproval(tenantId: string, order: OrderRecord, now: Date): 
       decisionChange(tenantId, order, decision, facts, rules.version, now),
     );
   } catch (error) {
-    // The customer's balance moved since it was read (the credit guard): decide again on fresh facts.
-    if (error instanceof TransitionCancelledError && error.reasons[2] === 'ConditionalCheckFailed') {
+    // The customer's credit is no longer what the facts saw (another approval used the room, or the
+    // limit changed): decide again on fresh facts. After CONTENDED_ATTEMPTS this leaves as
+    // TransientError, and the definition's Retry runs Advance again: the order is never lost.
+    if (
+      error instanceof TransitionCancelledError &&
+      error.reasons[CUSTOMER_ITEM] === 'ConditionalCheckFailed'
+    ) {
       throw new OrderChangedError(order.id);
     }
     throw error;

@@ -1,5 +1,5 @@
 import type { Decision, Facts } from '../approvals/rules';
-import { changeOpenBalance } from '../customers/balance-items';
+import { addApprovedOrder } from '../customers/balance-items';
 import { inboxAttributes, levelsFromRule } from '../orders/approval-levels';
 import type { Change, OrderRecord, TransactItem } from '../orders/store';
 
@@ -33,7 +33,7 @@ export function decisionChange(
           actor: WORKFLOW,
           details: { ...rule, observed: decision.observed },
         },
-        also: [openBalanceIncrease(tenantId, order, facts, decision)],
+        also: [openBalanceIncrease(tenantId, order, facts)],
         now: at,
       };
     case 'auto-reject':
@@ -72,28 +72,19 @@ export function decisionChange(
 }
 
 /**
- * The approved total joins the customer's open balance. When the decision passed the credit check,
- * the balance must still be where that check left room for this order: a concurrent approval for
- * the same customer that used the room makes the transaction fail, and the order is decided again.
+ * The approved total joins the customer's open balance, on condition that the customer's credit
+ * is still what the facts saw: the same limit with room left for this order, or still no limit
+ * in the order's currency. Whatever rule fired (the engine never auto-approves past the limit), a
+ * concurrent approval that used the room, or a limit changed meanwhile, fails the transaction on
+ * this item, and Advance decides the order again on fresh facts.
  */
-function openBalanceIncrease(
-  tenantId: string,
-  order: OrderRecord,
-  facts: Facts,
-  decision: Decision,
-): TransactItem {
-  const item = changeOpenBalance(tenantId, order.customerId, order.total.amountMinor);
-  if (decision.observed.exceedsCreditLimit !== false || facts.creditLimitMinor === null || !item.Update)
-    return item;
-  const update = item.Update;
-  return {
-    Update: {
-      ...update,
-      ConditionExpression: `(${update.ConditionExpression}) AND (attribute_not_exists(#open) OR #open <= :ceiling)`,
-      ExpressionAttributeValues: {
-        ...update.ExpressionAttributeValues,
-        ':ceiling': facts.creditLimitMinor - order.total.amountMinor,
-      },
-    },
-  };
+function openBalanceIncrease(tenantId: string, order: OrderRecord, facts: Facts): TransactItem {
+  return addApprovedOrder(
+    tenantId,
+    order.customerId,
+    order.total,
+    facts.creditLimitMinor === null
+      ? { kind: 'no-limit' }
+      : { kind: 'within-limit', creditLimitMinor: facts.creditLimitMinor },
+  );
 }

@@ -1,5 +1,6 @@
 import type { HttpFunction } from '../../functions/manifest';
 import { routeKeyOf } from '../../functions/shared/http/operation';
+import { MalformedPathError } from './problems';
 
 export interface RouteMatch {
   fn: HttpFunction;
@@ -20,6 +21,7 @@ interface CompiledRoute {
 /**
  * Matches requests to manifest routes the way HTTP API does: `{name}` takes one path segment,
  * `{name+}` the rest; the most specific route wins (more literal segments, greedy last).
+ * Parameters are percent-decoded; one that does not decode throws `MalformedPathError` (400).
  */
 export function compileRoutes(functions: readonly HttpFunction[]) {
   const routes: CompiledRoute[] = functions.map((fn) => {
@@ -59,13 +61,27 @@ export function compileRoutes(functions: readonly HttpFunction[]) {
         if (!found) continue;
         const pathParameters: Record<string, string> = {};
         route.names.forEach((name, i) => {
-          pathParameters[name] = decodeURIComponent(found[i + 1] as string);
+          pathParameters[name] = decodeParameter(found[i + 1] as string, path, name);
         });
         return { fn: route.fn, routeKey: route.routeKey, pathParameters };
       }
       return undefined;
     },
+    /** The methods some route answers on this path: what a request with another method missed. */
+    methodsOn(path: string): string[] {
+      const methods = routes.filter((route) => route.pattern.test(path)).map((route) => route.method);
+      return [...new Set(methods)].sort();
+    },
   };
+}
+
+function decodeParameter(raw: string, path: string, name: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch (error) {
+    if (error instanceof URIError) throw new MalformedPathError(path, name);
+    throw error;
+  }
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -3,11 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { HttpFunction } from '../../functions/manifest';
-import { UnauthorizedError } from '../../functions/shared/http/errors';
+import { HttpError, UnauthorizedError } from '../../functions/shared/http/errors';
 import { problemFromError } from '../../functions/shared/http/problem';
 import type { LambdaRuntime } from '../lambda/runtime';
 import type { Verifier } from './dev-tokens';
 import { buildHttpApiEvent, type IncomingRequest } from './event';
+import { RouteNotFoundError } from './problems';
 import { compileRoutes } from './routes';
 
 /** HTTP API's own payload limit. */
@@ -24,8 +25,10 @@ export interface GatewayOptions {
 
 /**
  * The local stand-in for API Gateway's HTTP API: routes from the manifest, the JWT check of
- * its authorizer on every non-public route, payload format 2.0 events, and the same answers
- * for what never reaches a handler (unknown route, oversized payload, failed function).
+ * its authorizer on every non-public route, payload format 2.0 events, and the same statuses
+ * for what never reaches a handler (unknown route, oversized payload, failed function). Unknown
+ * routes, malformed paths and failed JWT checks are answered as problems (README: where the
+ * twin and AWS differ); AWS answers them with its own fixed bodies.
  */
 export async function startGateway(
   options: GatewayOptions,
@@ -39,6 +42,27 @@ export async function startGateway(
     });
   });
   server.keepAliveTimeout = 30_000;
+  // Requests Node's parser refuses before any handler runs (headers over 16 KiB, a malformed
+  // request line) still get a problem document, not a bare status line.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const body = JSON.stringify({
+      type: `urn:orderly:problem:${tooLarge ? 'headers-too-large' : 'malformed-request'}`,
+      title: tooLarge ? 'The request headers are too large' : 'The request is not valid HTTP',
+      status,
+      detail: tooLarge ? 'The request headers exceed 16 KiB.' : 'The request could not be parsed.',
+      errors: [{ field: 'header', message: tooLarge ? 'headers larger than 16 KiB' : 'not valid HTTP' }],
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `content-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const started = performance.now();
@@ -50,8 +74,19 @@ export async function startGateway(
       return send(res, 413, { 'content-type': 'application/json' }, '{"message":"Request Entity Too Large"}');
     }
     const method = req.method ?? 'GET';
-    const match = router.match(method, url.pathname);
-    if (!match) return send(res, 404, { 'content-type': 'application/json' }, '{"message":"Not Found"}');
+    let match: ReturnType<typeof router.match>;
+    try {
+      match = router.match(method, url.pathname);
+    } catch (error) {
+      if (error instanceof HttpError) return sendProblem(res, error, requestId);
+      throw error;
+    }
+    if (!match)
+      return sendProblem(
+        res,
+        new RouteNotFoundError(method, url.pathname, router.methodsOn(url.pathname)),
+        requestId,
+      );
 
     const headers = collectHeaders(req);
     let claims: Record<string, unknown> | undefined;
@@ -82,15 +117,11 @@ export async function startGateway(
     try {
       result = await options.runtime.invoke(match.fn, event, { correlationId: requestId });
     } catch (error) {
-      // A function that throws or times out: API Gateway answers for it, without details.
+      // A function that throws, exits or passes its time limit is a function error, which an HTTP
+      // API answers with a bare 500 (its own 503 is for the 30 s integration timeout, which no
+      // function of the manifest reaches: their limits are shorter).
       options.log?.(`${match.routeKey} failed: ${String(error)}`);
-      const timedOut = error instanceof Error && error.name === 'LambdaTimeoutError';
-      return send(
-        res,
-        timedOut ? 503 : 500,
-        { 'content-type': 'application/json' },
-        timedOut ? '{"message":"Service Unavailable"}' : '{"message":"Internal Server Error"}',
-      );
+      return send(res, 500, { 'content-type': 'application/json' }, '{"message":"Internal Server Error"}');
     }
     const response = toHttpResponse(result);
     send(res, response.statusCode ?? 200, response.headers ?? {}, responseBody(response), response.cookies);

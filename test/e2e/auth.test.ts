@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterAll, describe, it } from 'vitest';
+import type { Role } from '../../functions/shared/auth/roles';
 import { issueToken, newSigningKey } from '../../local/gateway/dev-tokens';
 import { apiClient, startTestTwin, tenantTokens } from '../support/twin';
 
@@ -65,9 +66,33 @@ describe('authentication and roles over HTTP', () => {
     assert.equal((await client.get('/docs')).status, 200);
   });
 
-  it('answers an unknown route as API Gateway does', async () => {
+  it('answers an unknown route with API Gateway’s status, as a problem (README: where the twin differs)', async () => {
     const res = await twin.client().get('/v1/nothing-here');
     assert.equal(res.status, 404);
-    assert.deepEqual(res.body, { message: 'Not Found' });
+    assert.equal(res.headers.get('content-type'), 'application/problem+json');
+    assert.equal(res.body.type, 'urn:orderly:problem:route-not-found');
+    assert.equal(res.body.title, 'No such route');
+    assert.equal(res.body.status, 404);
+    assert.equal(res.body.detail, 'No route matches GET /v1/nothing-here.');
+    assert.ok(res.body.requestId);
+  });
+
+  it('answers a wrong method on a known path with 404 too, as HTTP APIs do, naming the methods it has', async () => {
+    const { token } = await tenantTokens(twin, ['admin']);
+    const res = await twin.client(token).raw('DELETE', '/v1/customers');
+    assert.equal(res.status, 404);
+    assert.equal(res.headers.get('content-type'), 'application/problem+json');
+    assert.equal(res.body.type, 'urn:orderly:problem:route-not-found');
+    assert.equal(res.body.detail, 'No route matches DELETE /v1/customers; this path answers GET, POST.');
+  });
+
+  it('takes a group named "analyst,admin" as one group that is no role', async () => {
+    const tenantId = `e2e-groups-${process.pid}`;
+    // Cognito allows commas in group names; the token's claim is the array ["analyst,admin"].
+    const token = await twin.token({ tenantId, userId: 'eve', roles: ['analyst,admin' as Role] });
+    const res = await twin.client(token).get('/v1/approval-rules');
+    assert.equal(res.status, 403, JSON.stringify(res.body));
+    assert.equal(res.body.type, 'urn:orderly:problem:forbidden');
+    assert.equal((await twin.client(token).get('/v1/customers')).status, 403);
   });
 });

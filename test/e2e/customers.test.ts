@@ -68,6 +68,36 @@ describe('customers over HTTP', () => {
     assert.equal(now.headers.get('etag'), '"2"');
   });
 
+  it('takes phones and countries as people write them', async () => {
+    const api = twin.client((await tenantTokens(twin, ['sales'])).token);
+    const created = await api.post('/v1/customers', {
+      name: 'Seven Seas Imports',
+      phone: '(171) 555-1717',
+      address: { line1: '90 Wadhurst Rd.', city: 'London', country: 'UK' },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.phone, '(171) 555-1717');
+    assert.equal(created.body.phoneE164, '+441715551717');
+    assert.equal(created.body.address.country, 'GB');
+
+    const path = `/v1/customers/${created.body.id}`;
+    const moved = await api.patch(
+      path,
+      { phone: '030 1234567', address: { line1: 'Hauptstr. 1', city: 'Berlin', country: 'Germany' } },
+      { 'if-match': '"1"' },
+    );
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    assert.equal(moved.body.phoneE164, '+49301234567');
+    assert.equal((await api.get(path)).body.address.country, 'DE');
+
+    const bad = await api.patch(path, { phone: 'ask at the desk' }, { 'if-match': '"2"' });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(
+      bad.body.errors.map((e: { field: string }) => e.field),
+      ['body.phone'],
+    );
+  });
+
   it('a customer that does not exist is 404', async () => {
     const api = twin.client((await tenantTokens(twin, ['sales'])).token);
     const res = await api.get('/v1/customers/01ARZ3NDEKTSV4RRFFQ69G5FAV');

@@ -22,6 +22,7 @@ import {
 } from '../../functions/manifest';
 import { TENANT_CLAIM } from '../../functions/shared/auth/claims';
 import { ROLES } from '../../functions/shared/auth/roles';
+import { CURSOR_KEY_SECRET_ENV } from '../../functions/shared/db/cursor-key';
 import { domainTable, idempotencyTable, tables } from '../../functions/shared/db/tables';
 import { isPublic, routeKeyOf } from '../../functions/shared/http/operation';
 import { createOrderlyApp } from '../../infra/orderly-app';
@@ -255,6 +256,37 @@ describe('IAM: least privilege from the manifest', () => {
     for (const action of actions) {
       assert.ok(!/^dynamodb:.*\*/.test(action) && action !== '*', `wildcard action ${action}`);
       assert.notEqual(action, 'dynamodb:Scan');
+    }
+  });
+
+  it('lets exactly the functions that read or write cursors read the cursor key secret, and find it', () => {
+    const [secretId, secret] = single(ofType('AWS::SecretsManager::Secret'), 'secret');
+    assert.equal(secretId, logicalId(stack.cursorKey.secret));
+    const generated = secret.Properties.GenerateSecretString as Json;
+    assert.ok(Number(generated.PasswordLength) >= 32, 'at least 32 characters');
+    const readers = functions.filter((spec) => spec.cursors).map(functionName);
+    assert.deepEqual(readers.sort(), [
+      'getOrderTimeline',
+      'listApprovals',
+      'listCustomers',
+      'listOrders',
+      'listProducts',
+    ]);
+    for (const spec of functions) {
+      const name = functionName(spec);
+      const statements = statementsOf(name).filter((s) =>
+        asArray(s.Action).some((a) => a.startsWith('secretsmanager:')),
+      );
+      const variables = (lambdaOf(name)[1].Properties.Environment as { Variables: Json }).Variables;
+      if (!spec.cursors) {
+        assert.deepEqual(statements, [], `${name} may read secrets`);
+        assert.equal(variables[CURSOR_KEY_SECRET_ENV], undefined, name);
+        continue;
+      }
+      assert.equal(statements.length, 1, name);
+      assert.deepEqual(asArray(statements[0]?.Action), ['secretsmanager:GetSecretValue'], name);
+      assert.deepEqual(asArray(statements[0]?.Resource).map(refId), [secretId], name);
+      assert.equal(refId(variables[CURSOR_KEY_SECRET_ENV]), secretId, name);
     }
   });
 

@@ -63,6 +63,58 @@ function lowerThreshold() {
 describe('approval rule simulation against DynamoDB Local', () => {
   afterAll(() => tables.drop());
 
+  it('applies the candidate’s credit guard: rules without a credit rule still never auto-approve past the limit', async () => {
+    const tenant = uniqueTenant();
+    // 500.00 with 1,600.00 open on 2,000.00: the defaults reject it by their over-credit-limit rule.
+    const over = await seedOrder(tenant, 1, {
+      ...facts(50_000),
+      creditLimitMinor: 200_000,
+      openBalanceMinor: 160_000,
+    });
+    await seedOrder(tenant, 2, { ...facts(50_000), creditLimitMinor: 200_000 }); // fits: approved either way
+    const approveAll = [defineRule('default', 'Everything else', {}, { type: 'auto-approve' })];
+
+    const rejecting = await invoke(simulate, {
+      routeKey: SIMULATE,
+      body: { rules: approveAll },
+      principal: principal(tenant),
+    });
+    assert.equal(rejecting.status, 200);
+    assert.equal(rejecting.body.evaluated, 2);
+    assert.equal(rejecting.body.changed, 1, 'the rejection changes only in its reason');
+    assert.deepEqual(
+      [
+        rejecting.body.changes[0].orderId,
+        rejecting.body.changes[0].candidate.ruleId,
+        rejecting.body.changes[0].candidate.outcome,
+      ],
+      [over.id, 'credit-guard', 'auto-reject'],
+    );
+
+    const asking = await invoke(simulate, {
+      routeKey: SIMULATE,
+      body: {
+        rules: approveAll,
+        overCreditLimit: { type: 'require-approval', levels: [{ role: 'admin', slaSeconds: 3600 }] },
+      },
+      principal: principal(tenant),
+    });
+    assert.equal(asking.status, 200);
+    assert.deepEqual(asking.body.changes[0].candidate, {
+      ruleId: 'credit-guard',
+      outcome: 'require-approval',
+      levels: [{ role: 'admin', slaSeconds: 3600, escalateTo: 'admin' }],
+    });
+
+    const refused = await invoke(simulate, {
+      routeKey: SIMULATE,
+      body: { rules: approveAll, creditOverrideRoles: ['integration'] },
+      principal: principal(tenant),
+    });
+    assert.equal(refused.status, 422);
+    assert.equal(refused.body.errors[0].rule, 'credit-guard');
+  });
+
   it('re-decides the most recent decided orders and lists the changes, newest first', async () => {
     const tenant = uniqueTenant();
     await seedOrder(tenant, 0, undefined); // not decided yet: left out

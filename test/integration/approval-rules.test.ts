@@ -105,6 +105,66 @@ describe('approval rules against DynamoDB Local', () => {
     assert.deepEqual(stored.ruleSet, defaultRuleSet());
   });
 
+  it('carries the credit guard: saved and read back as sent, the defaults shown when left out', async () => {
+    const tenant = uniqueTenant();
+    const admin = principal(tenant, ['admin'], 'admin-7');
+    const guard = {
+      overCreditLimit: {
+        type: 'require-approval' as const,
+        levels: [{ role: 'admin' as const, slaSeconds: 3600 }],
+      },
+      creditOverrideRoles: ['admin' as const, 'approver' as const],
+    };
+    const saved = await invoke(put, {
+      routeKey: PUT,
+      headers: { 'if-match': '"0"' },
+      body: { ...custom, ...guard },
+      principal: admin,
+    });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    assert.deepEqual(saved.body.overCreditLimit, guard.overCreditLimit);
+    assert.deepEqual(saved.body.creditOverrideRoles, guard.creditOverrideRoles);
+    const read = await invoke(get, { routeKey: GET, principal: admin });
+    assert.deepEqual(read.body, saved.body);
+    assert.deepEqual((await getRuleSet(tenant)).ruleSet, { ...custom, ...guard });
+
+    const without = await invoke(put, {
+      routeKey: PUT,
+      headers: { 'if-match': '"1"' },
+      body: custom,
+      principal: admin,
+    });
+    assert.equal(without.status, 200);
+    const defaults = defaultRuleSet();
+    assert.deepEqual(
+      [without.body.overCreditLimit, without.body.creditOverrideRoles],
+      [defaults.overCreditLimit, ['admin']],
+    );
+    assert.equal(defaults.overCreditLimit?.type, 'auto-reject');
+    assert.deepEqual((await getRuleSet(tenant)).ruleSet, custom, 'left out, so later defaults apply');
+
+    const unusable = await invoke(put, {
+      routeKey: PUT,
+      headers: { 'if-match': '"2"' },
+      body: { ...custom, creditOverrideRoles: ['analyst'] },
+      principal: admin,
+    });
+    assert.equal(unusable.status, 422);
+    assert.deepEqual(unusable.body.errors[0], {
+      field: 'body.creditOverrideRoles.0',
+      message: "'analyst' never approves orders, so it cannot approve past a limit",
+      rule: 'credit-guard',
+    });
+    const approving = await invoke(put, {
+      routeKey: PUT,
+      headers: { 'if-match': '"2"' },
+      body: { ...custom, overCreditLimit: { type: 'auto-approve' } },
+      principal: admin,
+    });
+    assert.equal(approving.status, 400, 'the guard never auto-approves');
+    assert.equal(approving.body.errors[0].field.startsWith('body.overCreditLimit'), true);
+  });
+
   it('needs If-Match (428)', async () => {
     const res = await invoke(put, { routeKey: PUT, body: custom, principal: principal(uniqueTenant()) });
     assert.equal(res.status, 428);

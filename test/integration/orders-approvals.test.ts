@@ -256,6 +256,174 @@ describe('approving and rejecting orders', () => {
   });
 });
 
+describe('approving within the customer’s credit limit', () => {
+  const EUR = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
+  /** 60 × 25.00 = 1,500.00, one approver level. */
+  const pendingOrder = async (t: Awaited<ReturnType<typeof setUpTenant>>) => {
+    const order = await submitOrder(t, [{ sku: 'WIDGET', quantity: 60 }]);
+    await requireApproval(t, order.id, [level('approver')]);
+    return order.id;
+  };
+  const approveWith = (who: Principal, orderId: string, body: Record<string, unknown>) =>
+    decide(approve, 'approve', who, orderId, body);
+
+  it('two 1,500.00 orders on a 2,000.00 limit: the second is 409 until an admin overrides, and the override is kept', async () => {
+    const t = await setUpTenant({ creditLimit: EUR(200_000) });
+    const first = await pendingOrder(t);
+    const second = await pendingOrder(t);
+    const alice = principal(t.tenantId, ['approver'], 'alice');
+    const root = principal(t.tenantId, ['admin'], 'root');
+
+    assert.equal((await approveAs(alice, first)).status, 200);
+    assert.equal(await openBalanceOf(t), 150_000);
+
+    const refused = await approveAs(alice, second, 'ok');
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    assert.equal(refused.headers['content-type'], 'application/problem+json');
+    assert.equal(refused.body.type, 'urn:orderly:problem:credit-limit-exceeded');
+    assert.deepEqual(
+      [refused.body.creditLimit, refused.body.openBalance, refused.body.orderTotal],
+      [EUR(200_000), EUR(150_000), EUR(150_000)],
+    );
+    assert.match(refused.body.detail, /€1,500\.00 to €3,000\.00, past their credit limit of €2,000\.00/);
+    const stillPending = await getOrderRecord(t.tenantId, second);
+    assert.equal(stillPending.status, 'PENDING_APPROVAL');
+    assert.equal(stillPending.approval?.levels[0]?.status, 'pending');
+    assert.equal(stillPending.approval?.levels[0]?.decidedBy, undefined);
+    assert.equal((await eventsOf(t.sales, second)).at(-1)?.type, 'APPROVAL_REQUIRED', 'nothing recorded');
+    assert.equal(await openBalanceOf(t), 150_000);
+
+    const notAllowed = await approveWith(alice, second, { creditOverride: { reason: 'good payer' } });
+    assert.equal(notAllowed.status, 403);
+    assert.equal(notAllowed.body.type, 'urn:orderly:problem:forbidden');
+    assert.match(notAllowed.body.detail, /Only 'admin' may approve past a credit limit/);
+    const noReason = await approveWith(root, second, { creditOverride: { reason: ' ' } });
+    assert.equal(noReason.status, 400);
+    assert.equal(noReason.body.errors[0].field, 'body.creditOverride.reason');
+
+    const overridden = await approveWith(root, second, {
+      comment: 'known customer',
+      creditOverride: { reason: 'Paid 2,000.00 this morning; the payment is not booked yet' },
+    });
+    assert.equal(overridden.status, 200, JSON.stringify(overridden.body));
+    assert.equal(overridden.body.status, 'APPROVED');
+    const kept = overridden.body.approval.levels[0];
+    assert.deepEqual(
+      { ...kept.creditOverride, at: undefined },
+      {
+        reason: 'Paid 2,000.00 this morning; the payment is not booked yet',
+        by: 'root',
+        at: undefined,
+        needed: true,
+        creditLimit: EUR(200_000),
+        openBalance: EUR(150_000),
+        orderTotal: EUR(150_000),
+      },
+    );
+    assert.equal(kept.creditOverride.at, kept.decidedAt);
+    assert.equal(kept.decidedBy, 'root');
+    const granted = (await eventsOf(t.sales, second)).at(-1);
+    assert.equal(granted?.type, 'APPROVAL_GRANTED');
+    assert.deepEqual(granted?.details, {
+      level: 1,
+      role: 'approver',
+      comment: 'known customer',
+      creditOverride: kept.creditOverride,
+    });
+    assert.equal(await openBalanceOf(t), 300_000);
+  });
+
+  it('keeps an override on an order that fits, or on a level before the last, as not needed', async () => {
+    const t = await setUpTenant({ creditLimit: EUR(200_000) });
+    const root = principal(t.tenantId, ['admin'], 'root');
+    const fits = await pendingOrder(t);
+    const res = await approveWith(root, fits, { creditOverride: { reason: 'just in case' } });
+    assert.equal(res.status, 200);
+    assert.deepEqual(
+      { ...res.body.approval.levels[0].creditOverride, at: undefined },
+      {
+        reason: 'just in case',
+        by: 'root',
+        at: undefined,
+        needed: false,
+        creditLimit: EUR(200_000),
+        openBalance: EUR(0),
+        orderTotal: EUR(150_000),
+      },
+    );
+    assert.equal(await openBalanceOf(t), 150_000);
+
+    const twoLevels = await submitOrder(t, [{ sku: 'WIDGET', quantity: 60 }]);
+    await requireApproval(t, twoLevels.id, [level('approver'), level('approver')]);
+    const early = await approveWith(root, twoLevels.id, { creditOverride: { reason: 'ahead of time' } });
+    assert.equal(early.status, 200);
+    assert.equal(early.body.status, 'PENDING_APPROVAL');
+    assert.deepEqual(
+      { ...early.body.approval.levels[0].creditOverride, at: undefined },
+      { reason: 'ahead of time', by: 'root', at: undefined, needed: false },
+    );
+    // The last level adds the order, and it no longer fits: that approval needs its own override.
+    const last = await approveAs(principal(t.tenantId, ['approver'], 'alice'), twoLevels.id);
+    assert.equal(last.status, 409);
+    assert.equal(last.body.type, 'urn:orderly:problem:credit-limit-exceeded');
+  });
+
+  it('lets the rules name who may override: another role, or nobody', async () => {
+    const { putRuleSet } = await import('../../functions/approvals/store');
+    const { defaultRuleSet } = await import('../../functions/approvals/defaults');
+    const t = await setUpTenant({ creditLimit: EUR(100_000) });
+    const alice = principal(t.tenantId, ['approver'], 'alice');
+    const root = principal(t.tenantId, ['admin'], 'root');
+    const override = { creditOverride: { reason: 'agreed with finance' } };
+    await putRuleSet(
+      t.tenantId,
+      { ...defaultRuleSet(), creditOverrideRoles: ['approver'] },
+      0,
+      'root',
+      new Date().toISOString(),
+    );
+
+    const first = await pendingOrder(t);
+    assert.equal((await approveWith(root, first, override)).status, 403, 'admin is no longer named');
+    const byApprover = await approveWith(alice, first, override);
+    assert.equal(byApprover.status, 200);
+    assert.equal(byApprover.body.approval.levels[0].creditOverride.needed, true);
+
+    await putRuleSet(
+      t.tenantId,
+      { ...defaultRuleSet(), creditOverrideRoles: [] },
+      1,
+      'root',
+      new Date().toISOString(),
+    );
+    const second = await pendingOrder(t);
+    const nobody = await approveWith(root, second, override);
+    assert.equal(nobody.status, 403);
+    assert.match(nobody.body.detail, /Nobody may approve past a credit limit/);
+    assert.equal(await openBalanceOf(t), 150_000);
+  });
+
+  it('lets only one of two approvals racing for the last room of the limit through', async () => {
+    for (let round = 0; round < 3; round++) {
+      const t = await setUpTenant({ creditLimit: EUR(200_000) });
+      const ids = [await pendingOrder(t), await pendingOrder(t)] as const;
+      const results = await Promise.all([
+        approveAs(principal(t.tenantId, ['approver'], 'alice'), ids[0]),
+        approveAs(principal(t.tenantId, ['approver'], 'bob'), ids[1]),
+      ]);
+      assert.deepEqual(
+        results.map((r) => r.status).sort(),
+        [200, 409],
+        JSON.stringify(results.map((r) => r.body)),
+      );
+      const loser = results.findIndex((r) => r.status === 409);
+      assert.equal(results[loser]?.body.type, 'urn:orderly:problem:credit-limit-exceeded');
+      assert.equal((await getOrderRecord(t.tenantId, ids[loser] as string)).status, 'PENDING_APPROVAL');
+      assert.equal(await openBalanceOf(t), 150_000);
+    }
+  });
+});
+
 describe('the approval inbox', () => {
   const hour = 3600_000;
   const t0 = Date.now() - 10 * hour;

@@ -43,7 +43,7 @@ async function counted(operationId: string, entry: string, options: InvokeOption
 const DECIDE = { GetItemCommand: 1, TransactWriteItemsCommand: 1 };
 
 describe('orders: DynamoDB requests per operation, within the manifest grants', () => {
-  it('createOrder: customer, catalogue (2 batches), number, one transaction; plus the idempotency record', async () => {
+  it('createOrder: customer, catalogue (2 batches), number, one transaction; with a key, one read of its record', async () => {
     const t = await setUpTenant();
     const body = { customerId: t.customerId, currency: 'EUR', lines: [{ sku: 'WIDGET', quantity: 1 }] };
     assert.deepEqual(
@@ -65,13 +65,22 @@ describe('orders: DynamoDB requests per operation, within the manifest grants', 
       principal: t.sales,
     });
     assert.equal(keyed.status, 201);
+    // The key's record is read once (a retry?) and written inside the order's transaction.
     assert.deepEqual(keyed.byCommand, {
-      PutItemCommand: 1,
-      GetItemCommand: 1,
+      GetItemCommand: 2,
       BatchGetItemCommand: 2,
-      UpdateItemCommand: 2,
+      UpdateItemCommand: 1,
       TransactWriteItemsCommand: 1,
     });
+    const replayed = await counted('createOrder', 'create', {
+      routeKey: 'POST /v1/orders',
+      body,
+      headers: { 'idempotency-key': 'count-requests-1' },
+      principal: t.sales,
+    });
+    // A retry: the record and the order, read (GetItem each); nothing written.
+    assert.equal(replayed.status, 201);
+    assert.deepEqual(replayed.byCommand, { GetItemCommand: 2 });
   });
 
   it('reads: one GetItem or one Query; the inbox one Query per approving role', async () => {

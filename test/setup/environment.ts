@@ -8,6 +8,8 @@ import { requestIdsOfThisTest, serverSideCause } from '../support/server-log';
  */
 Object.assign(process.env, localAwsEnv(inject('dynamoDbEndpoint')));
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+// Handlers called in-process sign and check pagination cursors with this key (a twin makes its own).
+process.env.ORDERLY_CURSOR_KEY ??= 'test-cursor-key-0123456789abcdefghijklmnop';
 
 // A failing test shows what the twin's functions and workflows said meanwhile; a passing one stays quiet.
 beforeEach((context) => {

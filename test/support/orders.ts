@@ -144,7 +144,9 @@ export function submitOrder(
   lines: OrderCreate['lines'] = [{ sku: 'WIDGET', quantity: 2 }],
   creator: Principal = t.sales,
 ): Promise<Order> {
-  return createOrder(creator, { customerId: t.customerId, currency: t.currency, lines }, new Date());
+  return createOrder(creator, { customerId: t.customerId, currency: t.currency, lines }, new Date()).then(
+    (accepted) => accepted.order,
+  );
 }
 
 export const level = (role: RequiredLevel['role'], extra: Partial<RequiredLevel> = {}): RequiredLevel => ({

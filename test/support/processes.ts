@@ -48,3 +48,30 @@ export function isListening(port: number): Promise<boolean> {
     socket.once('error', () => resolve(false));
   });
 }
+
+/**
+ * Alive and not a zombie. A zombie holds no port and no file; it only waits for its parent to
+ * collect its status, and an orphan's parent may be an init that never does (this VM's). A
+ * process whose first thread has ended shows as a zombie while its other threads still run
+ * (a JVM shutting down): any thread not ended counts.
+ */
+export function isRunning(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    return readdirSync(`/proc/${pid}/task`).some((tid) => {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      return !'ZX'.includes(stat.slice(stat.lastIndexOf(')') + 2)[0] ?? 'X');
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** The process's arguments joined by spaces; '' when it is gone. */
+export function commandLineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    return '';
+  }
+}

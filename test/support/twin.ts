@@ -10,6 +10,12 @@ export interface TestTwinOptions {
   tablePrefix?: string;
   /** Scales the state machine's Retry intervals; tests wait milliseconds, not seconds. */
   retryIntervalScale?: number;
+  /** The functions' POWERTOOLS_LOG_LEVEL (default WARN; a test that reads their INFO lines asks for INFO). */
+  functionLogLevel?: string;
+  /** More variables for every function (`ORDERLY_FAULTS` for failure tests). */
+  functionVariables?: Record<string, string>;
+  /** Environments per function at most (the twin's default: twice the CPU count). */
+  maxEnvironmentsPerFunction?: number;
 }
 
 export type TestTwin = Twin & {
@@ -38,8 +44,10 @@ export async function startTestTwin(options: TestTwinOptions = {}): Promise<Test
     dynamoDbEndpoint: endpoint,
     tablePrefix,
     retryIntervalScale: options.retryIntervalScale ?? 0.01,
+    functionVariables: options.functionVariables,
+    maxEnvironmentsPerFunction: options.maxEnvironmentsPerFunction,
     // Warnings and errors are kept to explain a failing test (test/support/server-log.ts).
-    functionLogLevel: process.env.ORDERLY_TEST_FUNCTION_LOG_LEVEL ?? 'WARN',
+    functionLogLevel: options.functionLogLevel ?? process.env.ORDERLY_TEST_FUNCTION_LOG_LEVEL ?? 'WARN',
     functionLog: (record) => {
       if (process.env.ORDERLY_TEST_LOG) console.log(`${record.functionName}: ${record.line}`);
       recordFunctionLog(record);

@@ -263,3 +263,91 @@ describe('default approval rules', () => {
     assert.equal(defaultRuleSet().rules.length, 5);
   });
 });
+
+describe('approval engine: the credit guard', () => {
+  /** 500.00 on a 2,000.00 limit with 1,600.00 open: over the limit by 100.00. */
+  const over = facts({ totalMinor: 50_000, creditLimitMinor: 200_000, openBalanceMinor: 160_000 });
+  const creditObserved = {
+    currency: 'EUR',
+    totalMinor: 50_000,
+    creditLimitMinor: 200_000,
+    openBalanceMinor: 160_000,
+    exceedsCreditLimit: true,
+  };
+
+  it('stops a rule set without any credit rule from auto-approving past the limit: auto-reject by default', () => {
+    const decision = decide({ rules: [fallback] }, over);
+    assert.deepEqual(decision, {
+      outcome: 'auto-reject',
+      ruleId: 'credit-guard',
+      ruleName: 'Credit limit guard',
+      reason: decision.reason,
+      observed: creditObserved,
+      guarded: { ruleId: 'default', ruleName: 'Everything else' },
+    });
+    assert.match(decision.reason ?? '', /credit limit/);
+    assert.ok(Decision.safeParse(decision).success, 'stored decisions read back');
+  });
+
+  it('applies the rule set’s own guard outcome: auto-reject with its reason, or approval levels', () => {
+    const rejecting = decide(
+      { rules: [fallback], overCreditLimit: { type: 'auto-reject', reason: 'Ask finance first' } },
+      over,
+    );
+    assert.equal(rejecting.outcome, 'auto-reject');
+    assert.equal(rejecting.reason, 'Ask finance first');
+
+    const asking = decide(
+      {
+        rules: [fallback],
+        overCreditLimit: { type: 'require-approval', levels: [{ role: 'approver', slaSeconds: 600 }] },
+      },
+      over,
+    );
+    assert.equal(asking.outcome, 'require-approval');
+    assert.equal(asking.ruleId, 'credit-guard');
+    assert.deepEqual(asking.levels, [{ role: 'approver', slaSeconds: 600, escalateTo: 'admin' }]);
+    assert.deepEqual(asking.observed, creditObserved);
+    assert.equal(asking.reason, undefined);
+  });
+
+  it('leaves every decision alone that is not an auto-approval past the limit', () => {
+    const rules: RuleSet = {
+      rules: [
+        defineRule(
+          'big',
+          'Big',
+          { orderTotalAtLeast: '450.00' },
+          {
+            type: 'require-approval',
+            levels: [{ role: 'approver', slaSeconds: 600 }],
+          },
+        ),
+        fallback,
+      ],
+    };
+    assert.equal(decide(rules, over).ruleId, 'big', 'a rule that asks a person still decides');
+    const small = { ...over, totalMinor: 40_000 };
+    assert.equal(decide(rules, small).ruleId, 'default', 'exactly at the limit: the rule auto-approves');
+    assert.deepEqual(decide(rules, small).observed, {}, 'and sees nothing it did not look at');
+    assert.equal(decide(rules, { ...over, creditLimitMinor: null }).ruleId, 'big');
+    assert.equal(
+      decide({ rules: [fallback] }, { ...over, creditLimitMinor: null }).outcome,
+      'auto-approve',
+      'no limit, nothing to guard',
+    );
+  });
+
+  it('also stops a rule that looked at credit and matched anyway (exceedsCreditLimit: true → auto-approve)', () => {
+    const careless = defineRule('vip', 'VIP', { exceedsCreditLimit: true }, approve);
+    const decision = decide({ rules: [careless, fallback] }, over);
+    assert.equal(decision.ruleId, 'credit-guard');
+    assert.deepEqual(decision.guarded, { ruleId: 'vip', ruleName: 'VIP' });
+  });
+
+  it('leaves the defaults’ over-credit-limit rule to decide first', () => {
+    const decision = decide(defaultRuleSet(), over);
+    assert.equal(decision.ruleId, 'over-credit-limit');
+    assert.equal(decision.guarded, undefined);
+  });
+});

@@ -198,3 +198,56 @@ describe('approval rules: shape (the 400 layer)', () => {
       assert.ok(!when(bad).success, String(bad));
   });
 });
+
+describe('approval rules: the credit guard', () => {
+  const withGuard = (extra: Partial<RuleSet>) => ({ rules: [fallback], ...extra });
+
+  it('takes an auto-reject or require-approval outcome and the override roles; never auto-approve', () => {
+    const parse = (value: unknown) => RuleSet.safeParse(value).success;
+    assert.ok(parse(withGuard({})), 'both are optional');
+    assert.ok(parse(withGuard({ overCreditLimit: { type: 'auto-reject', reason: 'No.' } })));
+    assert.ok(
+      parse(
+        withGuard({
+          overCreditLimit: approval([{ role: 'admin', slaSeconds: 3600 }]) as RuleSet['overCreditLimit'],
+          creditOverrideRoles: [],
+        }),
+      ),
+    );
+    assert.ok(!parse(withGuard({ overCreditLimit: { type: 'auto-approve' } as any })));
+    assert.ok(!parse(withGuard({ overCreditLimit: { type: 'auto-reject' } as any })), 'a reason is needed');
+    assert.ok(!parse(withGuard({ creditOverrideRoles: ['boss'] as any })));
+  });
+
+  it('checks the guard’s levels and override roles like a rule’s, naming credit-guard', () => {
+    const issues = validateRuleSet(
+      withGuard({
+        overCreditLimit: approval([
+          { role: 'analyst', slaSeconds: 3600 },
+          { role: 'admin', slaSeconds: 3600, escalateTo: 'integration' },
+        ]) as RuleSet['overCreditLimit'],
+        creditOverrideRoles: ['admin', 'integration', 'admin'],
+      }),
+    );
+    assert.deepEqual(
+      issues.map((i) => [i.field, i.rule]),
+      [
+        ['body.overCreditLimit.levels.0.role', 'credit-guard'],
+        ['body.overCreditLimit.levels.1.escalateTo', 'credit-guard'],
+        ['body.creditOverrideRoles.1', 'credit-guard'],
+        ['body.creditOverrideRoles.2', 'credit-guard'],
+      ],
+    );
+    assert.match(issues[2]?.message ?? '', /'integration' never approves orders/);
+    assert.match(issues[3]?.message ?? '', /listed twice/);
+    assert.deepEqual(validateRuleSet(withGuard({ creditOverrideRoles: ['admin', 'approver'] })), []);
+  });
+
+  it('keeps the id credit-guard for the guard', () => {
+    const issues = validateRuleSet({ rules: [{ ...fallback, id: 'credit-guard' }] });
+    assert.deepEqual(
+      issues.map((i) => [i.field, i.rule]),
+      [['body.rules.0.id', 'credit-guard']],
+    );
+  });
+});

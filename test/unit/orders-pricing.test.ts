@@ -17,6 +17,7 @@ const entry = (
     category: 'parts',
     unitPrice: { amountMinor, currency: 'EUR' },
     active: true,
+    available: 100,
     ...extra,
   },
 ];

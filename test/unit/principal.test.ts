@@ -1,14 +1,68 @@
 import assert from 'node:assert/strict';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { describe, it } from 'vitest';
-import { parseGroups } from '../../functions/shared/auth/principal';
+import { GROUPS_CLAIM, TENANT_CLAIM } from '../../functions/shared/auth/claims';
+import { parseGroups, principalFromEvent } from '../../functions/shared/auth/principal';
+import { buildHttpApiEvent } from '../../local/gateway/event';
+
+/** The event the twin's gateway builds for a token with these groups, as API Gateway would. */
+const eventWithGroups = (groups: unknown): APIGatewayProxyEventV2WithJWTAuthorizer =>
+  buildHttpApiEvent(
+    { method: 'GET', path: '/v1/customers', rawQueryString: '', headers: {}, body: Buffer.alloc(0) },
+    { routeKey: 'GET /v1/customers' },
+    { sub: 'u1', [TENANT_CLAIM]: 'acme', [GROUPS_CLAIM]: groups },
+  );
 
 describe('parseGroups', () => {
   it('reads the flattened array claim the HTTP API JWT authorizer passes', () => {
     assert.deepEqual(parseGroups('[admin sales]'), ['admin', 'sales']);
+    assert.deepEqual(parseGroups(' [admin   sales] '), ['admin', 'sales']);
   });
   it('reads a real array and an empty claim', () => {
     assert.deepEqual(parseGroups(['approver']), ['approver']);
     assert.deepEqual(parseGroups(undefined), []);
     assert.deepEqual(parseGroups('[]'), []);
+    assert.deepEqual(parseGroups(''), []);
+  });
+  it('never splits an array element: a group named "analyst,admin" is one group', () => {
+    assert.deepEqual(parseGroups(['analyst,admin']), ['analyst,admin']);
+    assert.deepEqual(parseGroups(['analyst admin']), ['analyst admin']);
+  });
+  it('splits the flattened form on whitespace only', () => {
+    assert.deepEqual(parseGroups('[analyst,admin]'), ['analyst,admin']);
+    assert.deepEqual(parseGroups('[analyst,admin sales]'), ['analyst,admin', 'sales']);
+  });
+  it('takes a string without brackets as one group', () => {
+    assert.deepEqual(parseGroups('admin'), ['admin']);
+    assert.deepEqual(parseGroups('analyst,admin'), ['analyst,admin']);
+    assert.deepEqual(parseGroups('admin sales'), ['admin sales']);
+  });
+  it('ignores array elements that are not strings', () => {
+    assert.deepEqual(parseGroups(['admin', 1, null, { role: 'admin' }]), ['admin']);
+  });
+});
+
+describe('principalFromEvent', () => {
+  it('gives no role for an array whose element has a comma', () => {
+    assert.deepEqual(principalFromEvent(eventWithGroups(['analyst,admin'])).roles, []);
+  });
+  it('gives the two roles of "[admin sales]"', () => {
+    const event = eventWithGroups(undefined);
+    event.requestContext.authorizer.jwt.claims[GROUPS_CLAIM] = '[admin sales]';
+    assert.deepEqual(principalFromEvent(event).roles, ['admin', 'sales']);
+  });
+  it('gives no role for "[analyst,admin]": one unknown group', () => {
+    const event = eventWithGroups(undefined);
+    event.requestContext.authorizer.jwt.claims[GROUPS_CLAIM] = '[analyst,admin]';
+    assert.deepEqual(principalFromEvent(event).roles, []);
+  });
+  it('reads the claim in the form the twin’s gateway passes it, which is the form AWS passes', () => {
+    const event = eventWithGroups(['admin', 'sales']);
+    assert.equal(event.requestContext.authorizer.jwt.claims[GROUPS_CLAIM], '[admin sales]');
+    assert.deepEqual(principalFromEvent(event).roles, ['admin', 'sales']);
+    assert.equal(
+      eventWithGroups(['analyst,admin']).requestContext.authorizer.jwt.claims[GROUPS_CLAIM],
+      '[analyst,admin]',
+    );
   });
 });

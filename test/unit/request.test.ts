@@ -102,6 +102,49 @@ describe('parseRequest', () => {
   });
 });
 
+describe('problems quote at most ~200 characters of input', () => {
+  const bodyOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      const { problem } = problemFromError(error, 'req-1');
+      assert.ok(problem.status >= 400 && problem.status < 500, String(error));
+      return JSON.stringify(problem);
+    }
+    assert.fail('expected a problem');
+  };
+  const json = { 'content-type': 'application/json', 'if-match': '"3"' };
+  const huge = 'k'.repeat(10_000);
+  const roomy = defineOperation({ ...op, maxBodyBytes: 64 * 1024 });
+
+  it('cuts an unknown field name', () => {
+    const body = bodyOf(() => parseRequest(roomy, event(json, JSON.stringify({ name: 'x', [huge]: 1 }))));
+    assert.ok(body.length < 1024, `${body.length} bytes`);
+    assert.match(body, /body\.k{190,200}…/);
+  });
+
+  it('cuts a content-type', () => {
+    const body = bodyOf(() => parseRequest(roomy, event({ ...json, 'content-type': `text/${huge}` }, '{}')));
+    assert.ok(body.length < 1024, `${body.length} bytes`);
+  });
+
+  it('does not echo a long value', () => {
+    const body = bodyOf(() =>
+      parseRequest(roomy, event({ ...json, 'if-match': huge }, JSON.stringify({ name: 'x' }))),
+    );
+    assert.ok(body.length < 1024, `${body.length} bytes`);
+  });
+
+  it('lists at most 100 issues, and counts them all', () => {
+    const keys = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`k${i}`, 0]));
+    const body = JSON.parse(
+      bodyOf(() => parseRequest(roomy, event(json, JSON.stringify({ name: 'x', ...keys })))),
+    );
+    assert.equal(body.errors.length, 100);
+    assert.match(body.detail, /\(and 2999 more\); the first 100 are listed/);
+  });
+});
+
 describe('problemFromError', () => {
   it('never shows the internals of an unexpected error', () => {
     const { problem } = problemFromError(

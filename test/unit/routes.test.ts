@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { httpFunctions } from '../../functions/manifest';
+import { MalformedPathError } from '../../local/gateway/problems';
 import { compileRoutes } from '../../local/gateway/routes';
 
 const router = compileRoutes(httpFunctions);
@@ -22,6 +23,20 @@ describe('local route matching', () => {
     assert.equal(router.match('GET', '/docs')?.routeKey, 'GET /docs');
     assert.equal(router.match('DELETE', '/v1/customers'), undefined);
     assert.equal(router.match('GET', '/v1/customers/a/b'), undefined);
+  });
+
+  it('decodes parameters, and refuses a malformed percent-encoding with a 400', () => {
+    assert.deepEqual(router.match('GET', '/docs/a%20b.css')?.pathParameters, { file: 'a b.css' });
+    assert.throws(
+      () => router.match('GET', '/v1/orders/%E0%A4%A'),
+      (error: unknown) => error instanceof MalformedPathError && error.statusCode === 400,
+    );
+  });
+
+  it('names the methods a path answers, for the 404 of a wrong method', () => {
+    assert.deepEqual(router.methodsOn('/v1/customers'), ['GET', 'POST']);
+    assert.deepEqual(router.methodsOn('/v1/customers/01ARZ3NDEKTSV4RRFFQ69G5FAV'), ['GET', 'PATCH']);
+    assert.deepEqual(router.methodsOn('/v1/nothing-here'), []);
   });
 
   it('has no two manifest entries on one route', () => {

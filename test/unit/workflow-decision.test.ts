@@ -66,7 +66,12 @@ describe('the order change an approval decision makes', () => {
       NOW,
     );
     assert.equal(unchecked.toStatus, 'APPROVED');
-    assert.equal(unchecked.also?.[0]?.Update?.ConditionExpression, 'attribute_exists(pk)');
+    // No limit in the facts: the customer must still have none in the order's currency.
+    assert.equal(
+      unchecked.also?.[0]?.Update?.ConditionExpression,
+      'attribute_exists(pk) AND (attribute_not_exists(#limit.#cur) OR #limit.#cur <> :cur)',
+    );
+    assert.equal(unchecked.also?.[0]?.Update?.ExpressionAttributeValues?.[':cur'], 'EUR');
 
     const checked = decisionChange(
       't1',
@@ -80,5 +85,27 @@ describe('the order change an approval decision makes', () => {
     assert.match(String(update?.ConditionExpression), /#open <= :ceiling/);
     assert.equal(update?.ExpressionAttributeValues?.[':ceiling'], 15_000, 'limit − this order’s total');
     assert.equal(update?.ExpressionAttributeValues?.[':delta'], 5_000);
+  });
+
+  it('guards the ceiling whatever rule fired, also one that never looked at credit', () => {
+    const change = decisionChange(
+      't1',
+      anOrder(),
+      { ...base, outcome: 'auto-approve', observed: {} },
+      facts({ creditLimitMinor: 200_000, openBalanceMinor: 150_000 }),
+      0,
+      NOW,
+    );
+    const update = change.also?.[0]?.Update;
+    assert.equal(
+      update?.ConditionExpression,
+      'attribute_exists(pk) AND #limit.#amount = :limit AND #limit.#cur = :cur AND (attribute_not_exists(#open) OR #open <= :ceiling)',
+    );
+    assert.deepEqual(update?.ExpressionAttributeValues, {
+      ':delta': 5_000,
+      ':cur': 'EUR',
+      ':limit': 200_000,
+      ':ceiling': 195_000,
+    });
   });
 });

@@ -10,10 +10,7 @@ export interface Principal {
   roles: Role[];
 }
 
-/**
- * Reads the principal from `requestContext.authorizer.jwt.claims`. The HTTP API JWT authorizer
- * passes array claims flattened to a string such as `[admin sales]`, so both shapes are accepted.
- */
+/** Reads the principal from `requestContext.authorizer.jwt.claims` (the groups claim: `parseGroups`). */
 export function principalFromEvent(event: APIGatewayProxyEventV2WithJWTAuthorizer): Principal {
   const claims = event.requestContext?.authorizer?.jwt?.claims;
   if (!claims) throw new UnauthorizedError();
@@ -27,17 +24,23 @@ export function principalFromEvent(event: APIGatewayProxyEventV2WithJWTAuthorize
   return { tenantId, userId, roles: parseGroups(claims[GROUPS_CLAIM]).filter(isRole) };
 }
 
+/**
+ * The groups of `cognito:groups`. Cognito puts a JSON array in the token; the HTTP API JWT
+ * authorizer hands array claims to Lambda flattened to one string, the elements joined by spaces
+ * inside brackets: `["admin","sales"]` arrives as `[admin sales]`. Cognito group names cannot
+ * contain whitespace but can contain commas, so:
+ * - an array is taken as it is, one group per element, never split;
+ * - a bracketed string is split on whitespace only;
+ * - any other string is one group.
+ * A group named `analyst,admin` is therefore one group that is no role, never `analyst` plus `admin`.
+ */
 export function parseGroups(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
+  if (Array.isArray(value)) return value.filter((group): group is string => typeof group === 'string');
   if (typeof value !== 'string') return [];
   const trimmed = value.trim();
-  if (trimmed.startsWith('[') && trimmed.endsWith(']')) {
-    return trimmed
-      .slice(1, -1)
-      .split(/[\s,]+/)
-      .filter(Boolean);
-  }
-  return trimmed.split(/[\s,]+/).filter(Boolean);
+  if (trimmed.startsWith('[') && trimmed.endsWith(']'))
+    return trimmed.slice(1, -1).split(/\s+/).filter(Boolean);
+  return trimmed ? [trimmed] : [];
 }
 
 export function assertAllowed(principal: Principal, allowed: readonly Role[], routeKey: string): void {

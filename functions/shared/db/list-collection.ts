@@ -3,6 +3,9 @@ import { documentClient } from './client';
 import { decodeCursor, encodeCursor } from './cursor';
 import { collectionKey } from './keys';
 
+/** A page's last item on `byTenantCollection`: the table's key and the index's, as LastEvaluatedKey holds them. */
+const START_KEY = ['pk', 'sk', 'collectionPk', 'collectionSk'] as const;
+
 /**
  * One page of a tenant's collection on the `byTenantCollection` index, in one `Query`.
  * It asks for one item more than the page so the last page carries no cursor.
@@ -15,10 +18,12 @@ export async function listCollection(args: {
   cursor: string | undefined;
 }): Promise<{ items: Record<string, unknown>[]; nextCursor: string | undefined }> {
   const partition = collectionKey(args.tenantId, args.collection);
-  const startKey = decodeCursor(args.cursor, args.collection, {
-    attribute: 'collectionPk',
-    value: partition,
-  });
+  const startKey = await decodeCursor(
+    args.cursor,
+    args.collection,
+    { attribute: 'collectionPk', value: partition },
+    START_KEY,
+  );
   const result = await documentClient.send(
     new QueryCommand({
       TableName: args.tableName,
@@ -35,12 +40,7 @@ export async function listCollection(args: {
   const more = found.length > args.limit;
   const nextCursor =
     more && last
-      ? encodeCursor(args.collection, {
-          pk: last.pk,
-          sk: last.sk,
-          collectionPk: last.collectionPk,
-          collectionSk: last.collectionSk,
-        })
+      ? await encodeCursor(args.collection, Object.fromEntries(START_KEY.map((name) => [name, last[name]])))
       : undefined;
   return { items, nextCursor };
 }

@@ -72,7 +72,8 @@ export const idempotencyTable: TableDefinition = {
   envVar: 'IDEMPOTENCY_TABLE_NAME',
   partitionKey: 'id',
   indexes: [],
-  // Powertools' default expiry attribute: records vanish a day after the request.
+  // Records (functions/shared/idempotency/record.ts) expire after their retention (24 h by default);
+  // TTL deletes them some time after, and reads ignore expired ones meanwhile.
   timeToLiveAttribute: 'expiration',
   stream: false,
 };

@@ -1,3 +1,5 @@
+import { quoteInput } from './quote-input';
+
 /**
  * The HTTP error vocabulary of Orderly. Domain code throws these; the one error
  * middleware (`middlewares/problem-responses.ts`) turns them into RFC 9457 problems.
@@ -37,9 +39,17 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * At most this many issues are listed: a 64 KB body of unknown keys must not come back as
+ * thousands of them. The detail still counts them all.
+ */
+export const MAX_LISTED_ISSUES = 100;
+
 export class ValidationError extends HttpError {
   constructor(issues: FieldIssue[], detail = describeIssues(issues)) {
-    super(400, 'validation-error', 'The request is not valid', detail, { errors: issues });
+    super(400, 'validation-error', 'The request is not valid', detail, {
+      errors: issues.slice(0, MAX_LISTED_ISSUES),
+    });
   }
 }
 
@@ -47,7 +57,8 @@ function describeIssues(issues: FieldIssue[]): string {
   const first = issues[0];
   if (!first) return 'The request is not valid.';
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-  return `${first.field}: ${first.message}${more}`;
+  const listed = issues.length > MAX_LISTED_ISSUES ? `; the first ${MAX_LISTED_ISSUES} are listed` : '';
+  return `${first.field}: ${first.message}${more}${listed}`;
 }
 
 export class MalformedJsonError extends HttpError {
@@ -70,7 +81,7 @@ export class UnsupportedMediaTypeError extends HttpError {
       415,
       'unsupported-media-type',
       'Unsupported media type',
-      `Send the body as application/json (received ${received ? `'${received}'` : 'no content-type'}).`,
+      `Send the body as application/json (received ${received ? `'${quoteInput(received)}'` : 'no content-type'}).`,
       { errors: [{ field: 'header.content-type', message: 'must be application/json' }] },
     );
   }
@@ -104,7 +115,7 @@ export class ForbiddenError extends HttpError {
 
 export class NotFoundError extends HttpError {
   constructor(resource: string, id: string) {
-    super(404, 'not-found', 'Not found', `${resource} '${id}' does not exist.`);
+    super(404, 'not-found', 'Not found', `${resource} '${quoteInput(id)}' does not exist.`);
   }
 }
 
@@ -150,15 +161,14 @@ export class IdempotencyKeyReusedError extends HttpError {
   }
 }
 
-export class IdempotencyInProgressError extends HttpError {
-  constructor() {
+/** A natural key (`externalRef`) already belongs to another resource of the tenant: that one is named. */
+export class ExternalRefTakenError extends ConflictError {
+  constructor(resource: string, existingId: string) {
     super(
-      409,
-      'idempotency-in-progress',
-      'A request with this Idempotency-Key is in progress',
-      'The first request with this Idempotency-Key has not finished yet; retry shortly.',
-      {},
-      { 'retry-after': '1' },
+      'external-ref-taken',
+      'The externalRef is taken',
+      `${resource} '${existingId}' already has this externalRef; read it instead of creating another.`,
+      { existingId, errors: [{ field: 'body.externalRef', message: `already used by ${existingId}` }] },
     );
   }
 }

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { HttpError } from './errors';
+import { quoteInput } from './quote-input';
 
 /** RFC 9457 problem details. `type` URIs are stable identifiers, not links. */
 export interface Problem {
@@ -13,6 +14,12 @@ export interface Problem {
 
 export const PROBLEM_TYPE_PREFIX = 'urn:orderly:problem:';
 
+/**
+ * Errors quote client input only through `quoteInput`; this cap is the backstop for a detail
+ * that forgot to, so that no problem body grows with what the client sent.
+ */
+const MAX_DETAIL_CHARS = 500;
+
 export function problemFromError(
   error: unknown,
   requestId?: string,
@@ -25,7 +32,7 @@ export function problemFromError(
         type: PROBLEM_TYPE_PREFIX + error.type,
         title: error.title,
         status: error.statusCode,
-        detail: error.detail,
+        detail: quoteInput(error.detail, MAX_DETAIL_CHARS),
         ...(requestId ? { requestId } : {}),
       },
       headers: error.headers,

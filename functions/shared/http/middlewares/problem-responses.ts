@@ -6,8 +6,7 @@ import { problemFromError, problemResponse } from '../problem';
 
 /**
  * The one place errors become responses: RFC 9457 problems for every failure, one access-log
- * line per request. Registered first so its `onError` runs last, after other middlewares
- * (idempotency) have cleaned up.
+ * line per request. Registered first so its `onError` runs last.
  */
 export function problemResponses(
   logger: Logger,

@@ -1,0 +1,37 @@
+import { HttpError } from '../../functions/shared/http/errors';
+import { quoteInput } from '../../functions/shared/http/quote-input';
+
+/**
+ * What the twin's gateway answers itself, before any function runs. API Gateway answers these
+ * with bodies of its own (`{"message":"Not Found"}`, which HTTP APIs cannot customise); the twin
+ * answers RFC 9457 problems like everything past the gateway, and says so in the README.
+ */
+
+/** No route for this method and path. HTTP APIs answer 404 for a wrong method too, never 405. */
+export class RouteNotFoundError extends HttpError {
+  constructor(method: string, path: string, methodsOnPath: readonly string[]) {
+    const others = methodsOnPath.length ? `; this path answers ${methodsOnPath.join(', ')}` : '';
+    super(
+      404,
+      'route-not-found',
+      'No such route',
+      `No route matches ${quoteInput(method, 20)} ${quoteInput(path)}${others}.`,
+    );
+  }
+}
+
+/** A path whose percent-encoding does not decode (e.g. `%E0%A4%A`): its parameters cannot be read. */
+export class MalformedPathError extends HttpError {
+  /** `parameter`: the path parameter that does not decode, named as validation names it (`path.orderId`). */
+  constructor(path: string, parameter?: string) {
+    super(
+      400,
+      'malformed-path',
+      'The path is not valid',
+      `The path ${quoteInput(path)} has a malformed percent-encoding.`,
+      {
+        errors: [{ field: parameter ? `path.${parameter}` : 'path', message: 'malformed percent-encoding' }],
+      },
+    );
+  }
+}

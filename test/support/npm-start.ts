@@ -1,0 +1,62 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../../local/free-port';
+import { descendantsOf } from './processes';
+
+/**
+ * `npm start` as a developer runs it, on its own port and data directory (a fresh temporary one
+ * unless given: a restart passes the last one's), quiet, waited on until it says it is ready.
+ */
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface NpmStart {
+  npm: ChildProcess;
+  port: number;
+  dynamoDbPort: number;
+  dataDir: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+export async function npmStart(options: { dataDir?: string; port?: number } = {}): Promise<NpmStart> {
+  const port = options.port ?? (await freePort());
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'orderly-start-'));
+  const npm = spawn('npm', ['start'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), ORDERLY_DATA_DIR: dataDir, QUIET: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+  let output = '';
+  npm.stdout?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  npm.stderr?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  const deadline = Date.now() + 120_000;
+  while (!/is ready in/.test(output)) {
+    if (npm.exitCode !== null) throw new Error(`npm start exited ${npm.exitCode}:\n${output}`);
+    if (Date.now() > deadline) {
+      killTree(npm);
+      throw new Error(`npm start did not get ready:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const dynamoDbPort = Number(/DynamoDB Local at http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
+  return { npm, port, dynamoDbPort, dataDir, output: () => output, exited };
+}
+
+/** SIGKILL to the npm process and everything it started, children first (found while npm is their ancestor). */
+export function killTree(npm: ChildProcess): void {
+  for (const pid of [...descendantsOf(npm.pid as number), npm.pid as number]) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
