@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isRunning } from './process-state';
 
 /**
  * A DynamoDB Local that an earlier twin left running on a data directory. The watchdog
@@ -87,25 +88,6 @@ export function isDynamoDbLocalOn(pid: number, dbPath: string): boolean {
 function isShuttingDownJava(pid: number): boolean {
   try {
     return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'java' && isRunning(pid);
-  } catch {
-    return false;
-  }
-}
-
-/** Any thread of the process still runs (a zombie of a killed twin holds nothing). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // Without /proc (macOS), a live pid is taken as running.
-  if (!existsSync('/proc/self/task')) return true;
-  try {
-    return readdirSync(`/proc/${pid}/task`).some((tid) => {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      return !'ZX'.includes(stat.slice(stat.lastIndexOf(')') + 2)[0] ?? 'X');
-    });
   } catch {
     return false;
   }

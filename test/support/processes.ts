@@ -49,23 +49,8 @@ export function isListening(port: number): Promise<boolean> {
   });
 }
 
-/**
- * Alive and not a zombie. A zombie holds no port and no file; it only waits for its parent to
- * collect its status, and an orphan's parent may be an init that never does (this VM's). A
- * process whose first thread has ended shows as a zombie while its other threads still run
- * (a JVM shutting down): any thread not ended counts.
- */
-export function isRunning(pid: number): boolean {
-  if (!isAlive(pid)) return false;
-  try {
-    return readdirSync(`/proc/${pid}/task`).some((tid) => {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      return !'ZX'.includes(stat.slice(stat.lastIndexOf(')') + 2)[0] ?? 'X');
-    });
-  } catch {
-    return false;
-  }
-}
+/** Alive and not a zombie: the twin's own check (local/process-state.ts). */
+export { isRunning } from '../../local/process-state';
 
 /** The process's arguments joined by spaces; '' when it is gone. */
 export function commandLineOf(pid: number): string {
