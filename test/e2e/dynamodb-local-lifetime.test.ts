@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, onTestFinished } from 'vitest';
+import { JAR_DIR, javaArgs } from '../../local/dynamodb-local';
 import { pidFileOf } from '../../local/dynamodb-local-leftover';
+import { freePort } from '../../local/free-port';
 import { issueToken, loadOrCreateSigningKey } from '../../local/gateway/dev-tokens';
 import { killTree, type NpmStart, npmStart } from '../support/npm-start';
 import { commandLineOf, descendantsOf, isListening, isRunning } from '../support/processes';
@@ -105,30 +108,33 @@ describe('DynamoDB Local does not outlive the twin that started it', () => {
   it('a DynamoDB Local left running on the data directory is stopped before the next start runs its own', async () => {
     const first = await npmStart();
     const starts = [first];
-    const { node, java, watchdog } = processesOf(first);
-    cleanUpAfter(starts, [java, ...watchdog]);
+    const orphans: number[] = [];
+    cleanUpAfter(starts, orphans);
     const created = await (await admin(first)).post('/v1/customers', {
       name: 'Written before the leftover Ltd',
     });
     assert.equal(created.status, 201, created.text);
-    const pidFile = pidFileOf(join(first.dataDir, 'dynamodb'));
-    assert.equal(
-      readFileSync(pidFile, 'utf8').trim(),
-      `${java} ${node}`,
-      'the pid file names java and its twin',
-    );
+    await stop(first);
+    const dbPath = join(first.dataDir, 'dynamodb');
+    const pidFile = pidFileOf(dbPath);
+    assert.equal(existsSync(pidFile), false, 'a clean stop removes the pid file');
 
-    // The watchdog first, so that it cannot act on its twin's death: java is left behind.
-    for (const pid of [...watchdog, node]) process.kill(pid, 'SIGKILL');
-    await first.exited;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.ok(isRunning(java), 'the leftover DynamoDB Local still runs');
-    assert.equal(await isListening(first.dynamoDbPort), true, 'and still holds its port');
+    // What a crash can leave: DynamoDB Local still serving the data directory, and a pid file
+    // naming it with a twin that is gone. Started here, on its own, so nothing but the next
+    // start can end it (an orphan of a killed twin may also die on its own, of a broken pipe).
+    const port = await freePort();
+    const leftover = spawn('java', javaArgs(port, dbPath), { cwd: JAR_DIR, detached: true, stdio: 'ignore' });
+    leftover.unref();
+    const java = leftover.pid as number;
+    orphans.push(java);
+    const goneTwin = spawnSync('true').pid;
+    writeFileSync(pidFile, `${java} ${goneTwin}\n`);
+    assert.ok(await until(() => isListening(port), 60_000), 'the leftover DynamoDB Local serves');
 
     const second = await npmStart({ dataDir: first.dataDir });
     starts.push(second);
     assert.equal(isRunning(java), false, 'the leftover was stopped');
-    assert.equal(await isListening(first.dynamoDbPort), false, 'its port is free');
+    assert.equal(await isListening(port), false, 'its port is free');
     const own = processesOf(second);
     assert.equal(
       readFileSync(pidFile, 'utf8').trim(),
