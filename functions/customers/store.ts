@@ -3,11 +3,10 @@ import { documentClient, domainTableName } from '../shared/db/client';
 import { collectionKey, entityKey } from '../shared/db/keys';
 import { listCollection } from '../shared/db/list-collection';
 import { claimUnique, releaseUnique, valueTaken } from '../shared/db/unique-values';
-import { versionedUpdate } from '../shared/db/versioned-update';
+import { versionedUpdate, versionedUpdateItem } from '../shared/db/versioned-update';
 import { WriteCancelledError, writeItems } from '../shared/db/write-items';
 import { NotFoundError, PreconditionFailedError } from '../shared/http/errors';
-import type { IdempotencyClaim } from '../shared/idempotency/claim';
-import { NO_CLAIM } from '../shared/idempotency/claim';
+import { type IdempotencyClaim, NO_CLAIM } from '../shared/idempotency/claim';
 import { newId } from '../shared/ids';
 import { Customer, type CustomerCreate, type CustomerPatch } from './schemas';
 
@@ -134,29 +133,15 @@ async function updateWithRef(
   const next: Customer = { ...current, ...patch, version: current.version + 1, updatedAt: now } as Customer;
   for (const [field, value] of Object.entries(patch))
     if (value === null) delete (next as Record<string, unknown>)[field];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':expected': expectedVersion };
-  const sets: string[] = [];
-  const removes: string[] = [];
-  Object.entries({ ...patch, version: next.version, updatedAt: now }).forEach(([field, value], i) => {
-    names[`#f${i}`] = field;
-    if (value === null) removes.push(`#f${i}`);
-    else {
-      values[`:v${i}`] = value;
-      sets.push(`#f${i} = :v${i}`);
-    }
-  });
-  names['#version'] = 'version';
   const items = [
     {
-      Update: {
-        TableName: domainTableName(),
-        Key: customerKey(tenantId, customerId),
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
+      Update: versionedUpdateItem({
+        tableName: domainTableName(),
+        key: customerKey(tenantId, customerId),
+        expectedVersion,
+        patch,
+        now,
+      }),
     },
     ...(after === undefined ? [] : [claimUnique(tenantId, 'CUSTOMER_REF', after, customerId)]),
     ...(before === undefined ? [] : [releaseUnique(tenantId, 'CUSTOMER_REF', before, customerId)]),

@@ -35,3 +35,20 @@ export class MalformedPathError extends HttpError {
     );
   }
 }
+
+/** A request Node's HTTP parser refused before the gateway saw it: headers over 16 KiB (431), or not HTTP (400). */
+export class UnparsableRequestError extends HttpError {
+  constructor(headersTooLarge: boolean) {
+    super(
+      headersTooLarge ? 431 : 400,
+      headersTooLarge ? 'headers-too-large' : 'malformed-request',
+      headersTooLarge ? 'The request headers are too large' : 'The request is not valid HTTP',
+      headersTooLarge ? 'The request headers exceed 16 KiB.' : 'The request could not be parsed.',
+      {
+        errors: [
+          { field: 'header', message: headersTooLarge ? 'headers larger than 16 KiB' : 'not valid HTTP' },
+        ],
+      },
+    );
+  }
+}

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { HttpFunction } from '../../functions/manifest';
@@ -8,7 +14,7 @@ import { problemFromError } from '../../functions/shared/http/problem';
 import type { LambdaRuntime } from '../lambda/runtime';
 import type { Verifier } from './dev-tokens';
 import { buildHttpApiEvent, type IncomingRequest } from './event';
-import { RouteNotFoundError } from './problems';
+import { RouteNotFoundError, UnparsableRequestError } from './problems';
 import { compileRoutes } from './routes';
 
 /** HTTP API's own payload limit. */
@@ -49,17 +55,10 @@ export async function startGateway(
       socket.destroy();
       return;
     }
-    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const status = tooLarge ? 431 : 400;
-    const body = JSON.stringify({
-      type: `urn:orderly:problem:${tooLarge ? 'headers-too-large' : 'malformed-request'}`,
-      title: tooLarge ? 'The request headers are too large' : 'The request is not valid HTTP',
-      status,
-      detail: tooLarge ? 'The request headers exceed 16 KiB.' : 'The request could not be parsed.',
-      errors: [{ field: 'header', message: tooLarge ? 'headers larger than 16 KiB' : 'not valid HTTP' }],
-    });
+    const { problem } = problemFromError(new UnparsableRequestError(error.code === 'HPE_HEADER_OVERFLOW'));
+    const body = JSON.stringify(problem);
     socket.end(
-      `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\n` +
         `content-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   });

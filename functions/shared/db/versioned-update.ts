@@ -3,20 +3,20 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError, PreconditionFailedError } from '../http/errors';
 import { documentClient } from './client';
 
-/**
- * Applies a JSON merge patch to one item in one `UpdateItem`, guarded by its version.
- * On a failed condition DynamoDB returns the old item, which tells 404 (none) from 412 (stale)
- * without a second request.
- */
-export async function versionedUpdate(args: {
+export interface VersionedUpdateArgs {
   tableName: string;
   key: { pk: string; sk: string };
-  resource: string;
-  id: string;
   expectedVersion: number;
   patch: Record<string, unknown>;
   now: string;
-}): Promise<Record<string, unknown>> {
+}
+
+/**
+ * The `UpdateItem` of a JSON merge patch, guarded by the version: a field present replaces, `null`
+ * removes, absent keeps; the version goes up by one. Also an item of a transaction (a patch that
+ * moves a uniqueness item with it).
+ */
+export function versionedUpdateItem(args: VersionedUpdateArgs) {
   const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
   const values: Record<string, unknown> = { ':expected': args.expectedVersion, ':one': 1, ':now': args.now };
   const sets = ['#version = #version + :one', '#updatedAt = :now'];
@@ -31,15 +31,28 @@ export async function versionedUpdate(args: {
       sets.push(`#f${i} = :v${i}`);
     }
   });
+  return {
+    TableName: args.tableName,
+    Key: args.key,
+    UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+    ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+/**
+ * Applies a JSON merge patch to one item in one `UpdateItem`, guarded by its version.
+ * On a failed condition DynamoDB returns the old item, which tells 404 (none) from 412 (stale)
+ * without a second request.
+ */
+export async function versionedUpdate(
+  args: VersionedUpdateArgs & { resource: string; id: string },
+): Promise<Record<string, unknown>> {
   try {
     const result = await documentClient.send(
       new UpdateCommand({
-        TableName: args.tableName,
-        Key: args.key,
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ...versionedUpdateItem(args),
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
