@@ -4,9 +4,11 @@
  * and enforces the same table access. Nothing here imports AWS or CDK code.
  */
 import * as approvals from './approvals/operations';
+import * as audit from './audit/operations';
 import * as customers from './customers/operations';
 import * as orders from './orders/operations';
 import * as products from './products/operations';
+import * as settings from './settings/operations';
 import type { Operation } from './shared/http/operation';
 import type { StateMachineId } from './shared/workflow/port';
 import * as system from './system/operations';
@@ -24,6 +26,7 @@ export type DynamoAction =
 export interface TableAccess {
   domain?: readonly DynamoAction[];
   idempotency?: readonly DynamoAction[];
+  audit?: readonly DynamoAction[];
 }
 
 /** Step Functions actions a function may call, per state machine; IAM grants exactly these. */
@@ -81,6 +84,12 @@ export type FunctionSpec = HttpFunction | TaskFunction;
  */
 const IDEMPOTENT: readonly DynamoAction[] = ['GetItem', 'PutItem'];
 
+/**
+ * Audit records are append-only: writers may only add one (and the Put's condition refuses to
+ * overwrite); no function may update or delete one (TTL removes them after their retention).
+ */
+const AUDIT_WRITER: readonly DynamoAction[] = ['PutItem'];
+
 interface Extras {
   workflow?: WorkflowAccess;
   cursors?: boolean;
@@ -137,6 +146,7 @@ export const functions: readonly FunctionSpec[] = [
   http('functions/customers/list.ts', customers.listCustomers, { domain: ['Query'] }, { cursors: true }),
   http('functions/customers/update.ts', customers.updateCustomer, {
     domain: ['GetItem', 'UpdateItem', 'PutItem', 'DeleteItem'],
+    audit: AUDIT_WRITER,
   }),
 
   http('functions/products/create.ts', products.createProduct, {
@@ -145,16 +155,32 @@ export const functions: readonly FunctionSpec[] = [
   }),
   http('functions/products/get.ts', products.getProduct, { domain: ['GetItem'] }),
   http('functions/products/list.ts', products.listProducts, { domain: ['Query'] }, { cursors: true }),
-  http('functions/products/update.ts', products.updateProduct, { domain: ['UpdateItem'] }),
+  // A change of terms reads the product first (the value before, for the audit record).
+  http('functions/products/update.ts', products.updateProduct, {
+    domain: ['GetItem', 'UpdateItem'],
+    audit: AUDIT_WRITER,
+  }),
   http('functions/products/adjust-stock.ts', products.adjustStock, {
     domain: ['UpdateItem', 'GetItem'],
     idempotency: IDEMPOTENT,
   }),
 
   http('functions/approvals/get.ts', approvals.getApprovalRules, { domain: ['GetItem'] }),
-  http('functions/approvals/put.ts', approvals.putApprovalRules, { domain: ['PutItem'] }),
+  http('functions/approvals/put.ts', approvals.putApprovalRules, {
+    domain: ['GetItem', 'PutItem'],
+    audit: AUDIT_WRITER,
+  }),
+  http('functions/audit/list.ts', audit.listAudit, { audit: ['Query'] }, { cursors: true }),
   http('functions/approvals/simulate-handler.ts', approvals.simulateApprovalRules, {
     domain: ['GetItem', 'Query'],
+  }),
+
+  // The tenant's fulfilment-partner routing: a consistent GetItem, then the setting (PutItem) and
+  // its audit records in one transaction.
+  http('functions/settings/get.ts', settings.getFulfilmentPartners, { domain: ['GetItem'] }),
+  http('functions/settings/put.ts', settings.putFulfilmentPartners, {
+    domain: ['GetItem', 'PutItem'],
+    audit: AUDIT_WRITER,
   }),
 
   // Orders. Every change is one TransactWriteItems: the order (UpdateItem, guarded by its
@@ -171,11 +197,23 @@ export const functions: readonly FunctionSpec[] = [
     },
     { workflow: { orderLifecycle: ['StartExecution'] } },
   ),
+  // A partner-bound caller (orders/partner-scope.ts) on an order not yet assigned also reads the
+  // partner setting (GetItem) to find the default partner; the timeline reads the order for it.
   http('functions/orders/get.ts', orders.getOrder, { domain: ['GetItem'] }),
   // `?number=` and `?externalRef=`: the uniqueness item, then the order (GetItem each).
   http('functions/orders/list.ts', orders.listOrders, { domain: ['Query', 'GetItem'] }, { cursors: true }),
-  http('functions/orders/timeline.ts', orders.getOrderTimeline, { domain: ['Query'] }, { cursors: true }),
-  http('functions/orders/approvals.ts', orders.listApprovals, { domain: ['Query'] }, { cursors: true }),
+  http(
+    'functions/orders/timeline.ts',
+    orders.getOrderTimeline,
+    { domain: ['Query', 'GetItem'] },
+    { cursors: true },
+  ),
+  http(
+    'functions/orders/approvals.ts',
+    orders.listApprovals,
+    { domain: ['Query', 'GetItem'] },
+    { cursors: true },
+  ),
   http(
     'functions/orders/approve.ts',
     orders.approveOrder,
@@ -240,6 +278,7 @@ export const functions: readonly FunctionSpec[] = [
   orderTask('reserveStock', 'functions/workflow/reserve-stock.ts', {
     domain: ['GetItem', 'UpdateItem', 'PutItem'],
   }),
+  // The partner routing (GetItem) picks the partner the transaction assigns.
   orderTask(
     'requestFulfilment',
     'functions/workflow/request-fulfilment.ts',

@@ -11,14 +11,18 @@ import {
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { TENANT_CLAIM } from '../functions/shared/auth/claims';
+import { PARTNER_CLAIM, SCOPES_CLAIM, TENANT_CLAIM } from '../functions/shared/auth/claims';
 import { ROLES } from '../functions/shared/auth/roles';
 
 const CUSTOM_PREFIX = 'custom:';
-if (!TENANT_CLAIM.startsWith(CUSTOM_PREFIX))
-  throw new Error(`${TENANT_CLAIM} is not a Cognito custom attribute`);
+const attributeOf = (claim: string) => {
+  if (!claim.startsWith(CUSTOM_PREFIX)) throw new Error(`${claim} is not a Cognito custom attribute`);
+  return claim.slice(CUSTOM_PREFIX.length);
+};
 /** `custom:tenant_id` in tokens is the custom attribute `tenant_id` of the pool. */
-export const TENANT_ATTRIBUTE = TENANT_CLAIM.slice(CUSTOM_PREFIX.length);
+export const TENANT_ATTRIBUTE = attributeOf(TENANT_CLAIM);
+export const PARTNER_ATTRIBUTE = attributeOf(PARTNER_CLAIM);
+export const SCOPES_ATTRIBUTE = attributeOf(SCOPES_CLAIM);
 
 /**
  * The people who call the API: a Cognito user pool with one group per role and an app
@@ -30,6 +34,8 @@ export const TENANT_ATTRIBUTE = TENANT_CLAIM.slice(CUSTOM_PREFIX.length);
  *   personal data and order values, accounts are few and created by an admin, so the cost of
  *   a second factor is small and a phished password alone opens nothing. SMS is left out
  *   (SIM-swap risk, and it would need an SNS role and spend limits).
+ * - A user's partner (fulfilment users) and scopes (integration users) are custom attributes an
+ *   admin sets; they reach the API as `custom:partner_id` and `custom:scopes` in the ID token.
  * - Plus feature plan with threat protection enforced: compromised-credential and adaptive
  *   (risk-based) checks block sign-ins that look like account takeover.
  */
@@ -50,6 +56,9 @@ export class Auth extends Construct {
       customAttributes: {
         // The length bounds of TENANT_ID_PATTERN; the principal parser checks the pattern itself.
         [TENANT_ATTRIBUTE]: new StringAttribute({ minLen: 2, maxLen: 40, mutable: false }),
+        // Set by an admin (AdminUpdateUserAttributes), never by the user: see `writable` below.
+        [PARTNER_ATTRIBUTE]: new StringAttribute({ minLen: 1, maxLen: 40, mutable: true }),
+        [SCOPES_ATTRIBUTE]: new StringAttribute({ minLen: 1, maxLen: 2048, mutable: true }),
       },
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
@@ -78,10 +87,10 @@ export class Auth extends Construct {
       });
     }
 
-    // Users may read their tenant (it is in their ID token) but never write it.
+    // Users may read their tenant, partner and scopes (they are in their ID token) but never write them.
     const readable = new ClientAttributes()
       .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
-      .withCustomAttributes(TENANT_ATTRIBUTE);
+      .withCustomAttributes(TENANT_ATTRIBUTE, PARTNER_ATTRIBUTE, SCOPES_ATTRIBUTE);
     const writable = new ClientAttributes().withStandardAttributes({ fullname: true });
 
     this.client = this.userPool.addClient('WebClient', {
@@ -94,8 +103,12 @@ export class Auth extends Construct {
       authFlows: { userSrp: true, userPassword: true },
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
-      idTokenValidity: Duration.hours(1),
-      accessTokenValidity: Duration.hours(1),
+      // The API takes ID tokens (ORDERLY_TOKEN_USE=id). The JWT authorizer checks a token's
+      // signature and expiry, never whether it was revoked, so the ID token's lifetime is how long
+      // a disabled or demoted user keeps access: Cognito's minimum, five minutes. Clients refresh
+      // silently; AdminUserGlobalSignOut revokes the refresh token (docs/security.md, "Tokens").
+      idTokenValidity: Duration.minutes(5),
+      accessTokenValidity: Duration.minutes(5),
       refreshTokenValidity: Duration.days(30),
       readAttributes: readable,
       writeAttributes: writable,

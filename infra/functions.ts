@@ -7,6 +7,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type FunctionSpec, functionName, functions } from '../functions/manifest';
+import { TOKEN_USE_VARIABLE } from '../functions/shared/auth/claims';
 import { docsAsset } from '../functions/system/operations';
 import { lambdaBundling, REPO_ROOT } from './bundling';
 import type { CursorKey } from './cursor-key';
@@ -101,6 +102,8 @@ export class LambdaFunctions extends Construct {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       ...workflowEnvironment(this, spec.workflow),
       ...cursors.environment,
+      // The Cognito token the API takes (the principal checks `token_use`): see docs/security.md.
+      ...(spec.kind === 'http' ? { [TOKEN_USE_VARIABLE]: 'id' } : {}),
     };
     for (const definition of tables.definitions) {
       if (spec.tables[definition.id]?.length)

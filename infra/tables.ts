@@ -40,7 +40,10 @@ export class Tables extends Construct {
 }
 
 function propsOf(definition: TableDefinition): TablePropsV2 {
-  const isDomain = definition.id === 'domain';
+  // The domain table is the system of record and the audit trail explains it: both survive a
+  // stack deletion and refuse a DeleteTable. Idempotency records live a day; losing them only
+  // re-opens that window.
+  const isRecord = definition.id === 'domain' || definition.id === 'audit';
   return {
     partitionKey: key(definition.partitionKey),
     ...(definition.sortKey ? { sortKey: key(definition.sortKey) } : {}),
@@ -55,10 +58,8 @@ function propsOf(definition: TableDefinition): TablePropsV2 {
     billing: Billing.onDemand(),
     encryption: TableEncryptionV2.awsManagedKey(),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    // The domain table is the system of record: it survives a stack deletion and refuses a
-    // DeleteTable. Idempotency records live a day; losing them only re-opens that window.
-    deletionProtection: isDomain,
-    removalPolicy: isDomain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    deletionProtection: isRecord,
+    removalPolicy: isRecord ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   };
 }
 

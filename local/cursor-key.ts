@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { readPrivateFile, writePrivateFile } from './private-files';
 
 /**
  * The twin's key for signing pagination cursors (functions/shared/db/cursor.ts): 32 random bytes
@@ -12,15 +12,9 @@ export function newCursorKey(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** Loads the key from `file`, creating it (mode 0600) on first use. */
+/** Loads the key from `file`, creating it (mode 0600) on first use; refuses a file others may read. */
 export function loadOrCreateCursorKey(file: string): string {
-  if (existsSync(file)) {
-    const key = readFileSync(file, 'utf8').trim();
-    if (key.length < 32) throw new Error(`${file} does not hold a cursor key; delete it to make a new one`);
-    return key;
-  }
-  const key = newCursorKey();
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, key, { mode: 0o600 });
+  const key = (existsSync(file) ? readPrivateFile(file) : writePrivateFile(file, newCursorKey())).trim();
+  if (key.length < 32) throw new Error(`${file} does not hold a cursor key; delete it to make a new one`);
   return key;
 }

@@ -17,7 +17,7 @@ import type { WorkflowPort } from '../functions/shared/workflow/port';
 export async function resumeOrders(args: {
   client: DynamoDBDocumentClient;
   tableName: string;
-  port: WorkflowPort;
+  port: Pick<WorkflowPort, 'startExecution'>;
 }): Promise<{ resumed: number }> {
   const names: Record<string, string> = { '#entity': 'entity', '#status': 'status', '#id': 'id' };
   const values: Record<string, unknown> = { ':order': ORDER_ENTITY };

@@ -4,6 +4,8 @@ import { CustomerCreate } from '../functions/customers/schemas';
 import { createCustomer } from '../functions/customers/store';
 import { ProductCreate } from '../functions/products/schemas';
 import { createProduct } from '../functions/products/store';
+import { IN_HOUSE_PARTNER, type PartnerRouting } from '../functions/settings/fulfilment-partners';
+import { putPartnerRouting } from '../functions/settings/store';
 import { documentClient, domainTableName } from '../functions/shared/db/client';
 import { tenantKey } from '../functions/shared/db/keys';
 
@@ -48,6 +50,16 @@ const products = [
   { sku: '22633', name: 'Hand warmer Union Jack', category: 'Seasonal', price: 185, onHand: 900 },
 ];
 
+/**
+ * Who fulfils the demo's orders: its own warehouse, except that an order with a gift line goes to
+ * a gift packer (`npm run -s token -- --role fulfilment --partner gift-packers` sees those).
+ */
+const partnerRouting: PartnerRouting = {
+  defaultPartnerId: IN_HOUSE_PARTNER,
+  byCategory: { Gifts: 'gift-packers' },
+  byCustomer: {},
+};
+
 /** Seeds the demo tenant once; a marker item makes later starts leave the data alone. Returns true when it seeded. */
 export async function seedDemoTenant(): Promise<boolean> {
   const now = new Date().toISOString();
@@ -77,5 +89,11 @@ export async function seedDemoTenant(): Promise<boolean> {
       now,
     );
   }
+  await putPartnerRouting(DEMO_TENANT, partnerRouting, 0, {
+    actor: 'seed',
+    at: now,
+    requestId: 'seed',
+    operation: 'seedDemoTenant',
+  });
   return true;
 }

@@ -5,10 +5,14 @@
  * leaves no process and no port behind.
  */
 import { createServer } from 'node:net';
+import { httpFunctions } from '../functions/manifest';
+import { IN_HOUSE_PARTNER } from '../functions/settings/fulfilment-partners';
+import { scopeOf } from '../functions/shared/auth/permissions';
 import { ROLES } from '../functions/shared/auth/roles';
 import { loadOrCreateCursorKey } from './cursor-key';
 import { loadOrCreateSigningKey } from './gateway/dev-tokens';
-import { CURSOR_KEY_FILE, DYNAMODB_DATA_DIR, SIGNING_KEY_FILE } from './paths';
+import { CURSOR_KEY_FILE, DATA_DIR, DYNAMODB_DATA_DIR, SIGNING_KEY_FILE } from './paths';
+import { preparePrivateDirectory } from './private-files';
 import { DEMO_TENANT, seedDemoTenant } from './seed';
 import { startTwin, type Twin } from './twin';
 
@@ -37,13 +41,18 @@ if (!(await portIsFree(port))) {
 }
 
 const started = performance.now();
-const signingKey = await loadOrCreateSigningKey(SIGNING_KEY_FILE);
+// Owner only, before anything is written there; the keys refuse to load if others may read them.
+preparePrivateDirectory(DATA_DIR);
+const keys = await (async () => ({
+  signingKey: await loadOrCreateSigningKey(SIGNING_KEY_FILE),
+  cursorKey: loadOrCreateCursorKey(CURSOR_KEY_FILE),
+}))().catch((error: Error) => exit(error.message));
 const quiet = Boolean(process.env.QUIET);
 twin = await startTwin({
   port,
   dataDir: DYNAMODB_DATA_DIR,
-  signingKey,
-  cursorKey: loadOrCreateCursorKey(CURSOR_KEY_FILE),
+  signingKey: keys.signingKey,
+  cursorKey: keys.cursorKey,
   // Executions' event logs would only grow in a twin that runs for days; their counts stay.
   recordWorkflowEvents: false,
   log: quiet ? undefined : (line) => console.log(`  ${line}`),
@@ -71,7 +80,17 @@ const lines = [
   `Development tokens for tenant "${DEMO_TENANT}", valid 12 h — paste into another shell:`,
 ];
 for (const role of ROLES) {
-  const token = await twin.token({ tenantId: DEMO_TENANT, userId: `${role}-user`, roles: [role] });
+  // A fulfilment user works for a partner: the demo's default one, which serves most of its orders.
+  const partner = role === 'fulfilment' ? { partnerId: IN_HOUSE_PARTNER } : {};
+  // The demo integration may do everything an integration can; a real one gets only its scopes.
+  const scopes = role === 'integration' ? { scopes: integrationScopes() } : {};
+  const token = await twin.token({
+    tenantId: DEMO_TENANT,
+    userId: `${role}-user`,
+    roles: [role],
+    ...partner,
+    ...scopes,
+  });
   lines.push(`  export ${role.toUpperCase()}_TOKEN=${token}`);
 }
 lines.push(
@@ -99,4 +118,12 @@ function portIsFree(candidate: number): Promise<boolean> {
 function exit(message: string): never {
   console.error(message);
   process.exit(1);
+}
+
+/** Every scope a route that takes integrations asks for. */
+function integrationScopes(): string[] {
+  const ops = httpFunctions.map((fn) => fn.operation);
+  return [
+    ...new Set(ops.filter((op) => 'roles' in op.auth && op.auth.roles.includes('integration')).map(scopeOf)),
+  ];
 }

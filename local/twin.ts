@@ -10,7 +10,6 @@ import {
   type TaskFunction,
   taskFunctions,
 } from '../functions/manifest';
-import type { Role } from '../functions/shared/auth/roles';
 import { CURSOR_KEY_ENV } from '../functions/shared/db/cursor-key';
 import { tables } from '../functions/shared/db/tables';
 import { STATE_MACHINE_ARN_ENV } from '../functions/shared/workflow/aws-adapter';
@@ -19,7 +18,13 @@ import { localAwsEnv } from './aws-env';
 import { ensureTable } from './create-tables';
 import { newCursorKey } from './cursor-key';
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
-import { createVerifier, type DevSigningKey, issueToken, newSigningKey } from './gateway/dev-tokens';
+import {
+  createVerifier,
+  type DevSigningKey,
+  issueToken,
+  newSigningKey,
+  type TokenRequest,
+} from './gateway/dev-tokens';
 import { startGateway } from './gateway/server';
 import { createLambdaRuntime, type LambdaRuntime, type LogRecord } from './lambda/runtime';
 import { resumeOrders } from './reconcile';
@@ -85,12 +90,7 @@ export interface Twin {
   runner: WorkflowRunner;
   /** Orders whose workflow was started again when the twin started. */
   resumedOrders: number;
-  token(request: {
-    tenantId: string;
-    userId: string;
-    roles: Role[];
-    expiresInSeconds?: number;
-  }): Promise<string>;
+  token(request: TokenRequest): Promise<string>;
   stop(): Promise<void>;
 }
 

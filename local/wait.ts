@@ -40,7 +40,8 @@ if (!orderId || !wanted || positionals.length > 2) fail(USAGE);
 const timeoutMs = Number(values.timeout) * 1000;
 if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) fail('--timeout takes seconds.');
 
-const token = await issueToken(await loadOrCreateSigningKey(SIGNING_KEY_FILE), {
+const key = await loadOrCreateSigningKey(SIGNING_KEY_FILE).catch((error: Error) => fail(error.message));
+const token = await issueToken(key, {
   tenantId: values.tenant,
   userId: 'wait-helper',
   roles: ['analyst'],

@@ -16,7 +16,13 @@ const tokens = {
   admin: await twin.token({ tenantId, userId: 'bench-admin', roles: ['admin'] }),
   sales: await twin.token({ tenantId, userId: 'bench-sales', roles: ['sales'] }),
   approver: await twin.token({ tenantId, userId: 'bench-approver', roles: ['approver'] }),
-  partner: await twin.token({ tenantId, userId: 'bench-partner', roles: ['fulfilment'] }),
+  // The tenant's default partner (`in-house`), which serves every order of a tenant that routes none.
+  partner: await twin.token({
+    tenantId,
+    userId: 'bench-partner',
+    roles: ['fulfilment'],
+    partnerId: 'in-house',
+  }),
 };
 type Who = keyof typeof tokens;
 const call = async (

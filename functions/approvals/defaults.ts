@@ -24,6 +24,14 @@ export function defaultRuleSet(): RuleSet {
         },
       ),
       defineRule(
+        'own-terms-change',
+        'Terms changed in the last 24 h by the order’s creator',
+        { termsChangedWithin: { seconds: DAY, byOrderCreator: true } },
+        // Two levels, like the strictest rule below it: coming first, it must never ask less than
+        // the rule the order would otherwise meet (a large or deeply discounted order).
+        { type: 'require-approval', levels: approverThenAdmin() },
+      ),
+      defineRule(
         'large-order',
         'Large order: from 10,000.00',
         { orderTotalAtLeast: '10000.00' },
@@ -33,6 +41,12 @@ export function defaultRuleSet(): RuleSet {
         'deep-discount',
         'Deep discount: a line over 15% off',
         { maxLineDiscountBpsAbove: 1500 },
+        { type: 'require-approval', levels: approverThenAdmin() },
+      ),
+      defineRule(
+        'below-list-price',
+        'A line more than 15% below its list price',
+        { belowListPriceBpsAbove: 1500 },
         { type: 'require-approval', levels: approverThenAdmin() },
       ),
       defineRule(

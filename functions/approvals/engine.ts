@@ -11,7 +11,9 @@ import {
   type ResolvedLevel,
   type Rule,
   type RuleSet,
+  type TermsChange,
 } from './rules';
+import { changedWithin } from './terms';
 
 export { Decision, Facts } from './rules';
 
@@ -112,7 +114,33 @@ function observe(when: Conditions, facts: Facts): Observed | undefined {
     const wanted = new Set(when.categoriesAny);
     if (!facts.categories.some((category) => wanted.has(category))) return undefined;
   }
+  if (when.belowListPriceBpsAbove !== undefined) {
+    observed.maxBelowListBps = facts.maxBelowListBps;
+    if (!(facts.maxBelowListBps > when.belowListPriceBpsAbove)) return undefined;
+  }
+  if (when.termsChangedWithin !== undefined) {
+    const { seconds, byOrderCreator } = when.termsChangedWithin;
+    const changes = termsChangesWithin(facts, seconds, byOrderCreator === true);
+    observed.termsChanges = changes;
+    if (facts.createdAt !== undefined) observed.createdAt = facts.createdAt;
+    if (byOrderCreator === true && facts.createdBy !== undefined) observed.createdBy = facts.createdBy;
+    if (changes.length === 0) return undefined;
+  }
   return observed;
+}
+
+/**
+ * The changes within `seconds` before the order was created, or after it (facts hold only what was
+ * read by the decision); only the creator's when `byCreator`. Facts stored before orders recorded
+ * their creation have no window to judge by, so no change counts for them.
+ */
+function termsChangesWithin(facts: Facts, seconds: number, byCreator: boolean): TermsChange[] {
+  const { createdAt, createdBy } = facts;
+  if (createdAt === undefined) return [];
+  return facts.termsChanges
+    .filter((change) => changedWithin(change.at, createdAt, seconds))
+    .filter((change) => !byCreator || (createdBy !== undefined && change.by === createdBy))
+    .map((change) => ({ ...change }));
 }
 
 function decisionOf(rule: Rule, observed: Observed): Decision {

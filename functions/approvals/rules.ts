@@ -1,8 +1,9 @@
 import * as z from 'zod';
-import { ROLES, type Role } from '../shared/auth/roles';
+import { ROLES } from '../shared/auth/roles';
 import { CurrencyCode } from '../shared/money';
 import { freeText, singleLineText } from '../shared/text';
 import { DECIMAL_PATTERN } from './decimal';
+import { MAX_TERMS_WINDOW_SECONDS } from './terms';
 
 /**
  * Approval rules as data (docs/design.md §2): an ordered list, evaluated top to bottom, the FIRST rule
@@ -10,8 +11,7 @@ import { DECIMAL_PATTERN } from './decimal';
  * `validate.ts` checks what a schema cannot see (422 naming the rule).
  */
 
-/** Roles that never approve an order: a level may not wait on them nor escalate to them. */
-export const NON_APPROVING_ROLES: readonly Role[] = ['integration', 'analyst'];
+export { NON_APPROVING_ROLES } from '../shared/auth/roles';
 
 export const MAX_RULES = 50;
 export const MAX_LEVELS = 5;
@@ -61,6 +61,34 @@ export const Conditions = z
       .min(1)
       .max(20)
       .describe('Some line’s product category is one of these (exact, case-sensitive)')
+      .optional(),
+    belowListPriceBpsAbove: z
+      .number()
+      .int('must be an integer count of basis points')
+      .min(0)
+      .max(10_000)
+      .describe(
+        'Some line’s total lies more than this many basis points below its list price × quantity, the discount included (1500 = 15%). The list price is the highest price the product had in the 24 hours before the order, so a price cut counts like a discount',
+      )
+      .optional(),
+    termsChangedWithin: z
+      .strictObject({
+        seconds: z
+          .number()
+          .int('must be a whole number of seconds')
+          .min(60)
+          .max(MAX_TERMS_WINDOW_SECONDS)
+          .describe('How long before the order was created a change still counts (at most 30 days)'),
+        byOrderCreator: z
+          .boolean()
+          .describe(
+            'true: only changes made by the user who created the order count; false or absent: anyone’s',
+          )
+          .optional(),
+      })
+      .describe(
+        'The customer’s credit limit, or the price, category or availability of a line’s product, changed within `seconds` before the order was created, or after it up to the decision',
+      )
       .optional(),
   })
   .describe('Every condition given must hold; `{}` matches every order');
@@ -152,11 +180,26 @@ export type RuleSet = z.infer<typeof RuleSet>;
 
 const minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-/** The facts of one order at decision time: everything any condition can look at. */
+const bps = z.number().int().min(0).max(10_000);
+
+/** A change of commercial terms an order saw: who changed what, when. */
+export const TermsChange = z.object({
+  subject: z.enum(['product', 'customer']).describe('A line’s product, or the order’s customer'),
+  ref: z.string().describe('The product’s SKU, or the customer’s id'),
+  at: z.iso.datetime({ offset: true }).describe('When the terms changed'),
+  by: z.string().describe('The user who changed them'),
+});
+export type TermsChange = z.infer<typeof TermsChange>;
+
+/**
+ * The facts of one order at decision time: everything any condition can look at. Fields added
+ * later have defaults (or are optional), so the facts stored with older decisions still parse
+ * and a simulation re-runs them.
+ */
 export const Facts = z.object({
   currency: CurrencyCode,
   totalMinor: minor.describe('Order total in minor units of `currency`'),
-  maxLineDiscountBps: z.number().int().min(0).max(10_000).describe('Largest line discount; 0 without any'),
+  maxLineDiscountBps: bps.describe('Largest line discount; 0 without any'),
   creditLimitMinor: minor.nullable().describe('The customer’s credit limit; null: no limit'),
   openBalanceMinor: z
     .number()
@@ -166,6 +209,19 @@ export const Facts = z.object({
     .describe('What the customer owes on earlier orders, without this one'),
   newCustomer: z.boolean(),
   categories: z.array(z.string()).describe('The product categories of the order’s lines'),
+  maxBelowListBps: bps
+    .default(0)
+    .describe(
+      'The most any line’s total lies below its list price × quantity, in basis points of it, the discount included; 0 without any',
+    ),
+  termsChanges: z
+    .array(TermsChange)
+    .default([])
+    .describe(
+      'Changes of the customer’s credit limit and of the lines’ products’ terms the order saw, within 30 days before it was created or after',
+    ),
+  createdAt: z.iso.datetime({ offset: true }).optional().describe('When the order was created'),
+  createdBy: z.string().optional().describe('Who created the order'),
 });
 export type Facts = z.infer<typeof Facts>;
 
@@ -179,6 +235,13 @@ export const Observed = z.object({
   exceedsCreditLimit: z.boolean().optional(),
   newCustomer: z.boolean().optional(),
   categories: z.array(z.string()).optional(),
+  maxBelowListBps: bps.optional(),
+  termsChanges: z
+    .array(TermsChange)
+    .optional()
+    .describe('The terms changes within the rule’s window (by the order’s creator, when it asked)'),
+  createdAt: Facts.shape.createdAt,
+  createdBy: Facts.shape.createdBy,
 });
 export type Observed = z.infer<typeof Observed>;
 

@@ -1,7 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditContext } from '../audit/audited-update';
+import { auditedChanges, auditItems } from '../audit/records';
 import { documentClient, domainTableName } from '../shared/db/client';
 import { entityKey } from '../shared/db/keys';
+import { WriteCancelledError, writeItems } from '../shared/db/write-items';
 import { PreconditionFailedError } from '../shared/http/errors';
 import { creditGuardOf, defaultRuleSet } from './defaults';
 import type { RuleSet } from './rules';
@@ -9,7 +11,7 @@ import type { ApprovalRules } from './schemas';
 
 /**
  * The tenant's approval rules: one item per tenant, replaced whole, guarded by its version.
- * Each access is one DynamoDB request.
+ * Reading is one GetItem; replacing is a read and one write with its audit records.
  */
 const ENTITY = 'APPROVAL_RULES';
 
@@ -49,17 +51,20 @@ export async function getRuleSet(
 }
 
 /**
- * Replaces the rules when `expectedVersion` is still current (0: none saved yet). One PutItem:
- * on a failed condition DynamoDB returns the item it found, so the 412 carries the current
- * version without a second read.
+ * Replaces the rules when `expectedVersion` is still current (0: none saved yet), with an audit
+ * record per part that changes (rules, credit guard, credit override roles: what decides who
+ * approves what) in the same transaction. The parts are compared as in force, defaults filled in,
+ * so the first save of a rule set records what the defaults were.
  */
 export async function putRuleSet(
   tenantId: string,
   ruleSet: RuleSet,
   expectedVersion: number,
-  actor: string,
+  context: AuditContext,
   now: string,
 ): Promise<StoredRuleSet> {
+  const current = await getRuleSet(tenantId, { consistentRead: true });
+  if (current.version !== expectedVersion) throw new PreconditionFailedError(current.version);
   const version = expectedVersion + 1;
   const guard =
     expectedVersion === 0
@@ -69,31 +74,42 @@ export async function putRuleSet(
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: { ':expected': expectedVersion },
         };
+  const changes = auditedChanges(inForce(current.ruleSet), inForce(ruleSet), AUDITED, {
+    ...context,
+    at: now,
+    resource: 'approval-rules/current',
+  });
+  const put = {
+    Put: {
+      TableName: domainTableName(),
+      Item: {
+        ...approvalRulesKey(tenantId),
+        entity: ENTITY,
+        tenantId,
+        ...ruleSetOf(ruleSet),
+        version,
+        updatedAt: now,
+        updatedBy: context.actor,
+      },
+      ...guard,
+    },
+  };
   try {
-    await documentClient.send(
-      new PutCommand({
-        TableName: domainTableName(),
-        Item: {
-          ...approvalRulesKey(tenantId),
-          entity: ENTITY,
-          tenantId,
-          ...ruleSetOf(ruleSet),
-          version,
-          updatedAt: now,
-          updatedBy: actor,
-        },
-        ...guard,
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
+    await writeItems([put, ...auditItems(changes)]);
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
-      throw new PreconditionFailedError(Number(error.Item?.version?.N ?? 0));
-    }
-    throw error;
+    if (!(error instanceof WriteCancelledError)) throw error;
+    const latest = await getRuleSet(tenantId, { consistentRead: true });
+    throw new PreconditionFailedError(latest.version);
   }
-  return { ruleSet: ruleSetOf(ruleSet), version, updatedAt: now, updatedBy: actor };
+  return { ruleSet: ruleSetOf(ruleSet), version, updatedAt: now, updatedBy: context.actor };
 }
+
+/** The parts of a rule set an audit record names, each as in force (defaults filled in). */
+const AUDITED = ['rules', 'overCreditLimit', 'creditOverrideRoles'] as const;
+const inForce = (ruleSet: RuleSet): Record<string, unknown> => ({
+  rules: ruleSet.rules,
+  ...creditGuardOf(ruleSet),
+});
 
 /** The rule set's own fields of an item or a request, those it leaves out left out (the defaults apply). */
 function ruleSetOf(source: Record<string, unknown>): RuleSet {

@@ -1,19 +1,24 @@
+import { TERMS_SETTERS } from '../shared/auth/roles';
 import { pick } from '../shared/http/common-responses';
 import { defineOperation } from '../shared/http/operation';
 import { ListQuery } from '../shared/schemas';
 import { Customer, CustomerCreate, CustomerIdParams, CustomerPage, CustomerPatch } from './schemas';
 
 const tag = 'Customers';
-const readers = ['admin', 'sales', 'approver', 'analyst', 'integration'] as const;
-const writers = ['admin', 'sales', 'integration'] as const;
+const readers = ['admin', 'sales', 'approver', 'analyst', 'integration', 'finance'] as const;
+const writers = ['admin', 'finance', 'sales', 'integration'] as const;
+/** The credit limit is what the approval rules' credit conditions read: only those who set terms set it. */
+const terms = { creditLimit: TERMS_SETTERS };
 
 export const createCustomer = defineOperation({
   operationId: 'createCustomer',
   method: 'POST',
   path: '/v1/customers',
   summary: 'Create a customer',
+  description:
+    '`creditLimit` is a commercial term: admin and finance only (403 naming the field for anyone else).',
   tag,
-  auth: { roles: writers },
+  auth: { roles: writers, fields: terms },
   body: CustomerCreate,
   idempotent: true,
   responses: {
@@ -52,8 +57,10 @@ export const updateCustomer = defineOperation({
   method: 'PATCH',
   path: '/v1/customers/{customerId}',
   summary: 'Change a customer (JSON merge patch; If-Match required)',
+  description:
+    '`creditLimit` is a commercial term: admin and finance only (403 naming the field for anyone else), and each change of it writes an audit record in the same transaction.',
   tag,
-  auth: { roles: writers },
+  auth: { roles: writers, fields: terms },
   params: CustomerIdParams,
   body: CustomerPatch,
   requiresIfMatch: true,

@@ -1,11 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type AuditContext, auditedUpdate } from '../audit/audited-update';
 import { documentClient, domainTableName } from '../shared/db/client';
 import { collectionKey, entityKey } from '../shared/db/keys';
 import { listCollection } from '../shared/db/list-collection';
 import { claimUnique, releaseUnique, valueTaken } from '../shared/db/unique-values';
-import { versionedUpdate, versionedUpdateItem } from '../shared/db/versioned-update';
 import { WriteCancelledError, writeItems } from '../shared/db/write-items';
-import { NotFoundError, PreconditionFailedError } from '../shared/http/errors';
+import { NotFoundError } from '../shared/http/errors';
 import { type IdempotencyClaim, NO_CLAIM } from '../shared/idempotency/claim';
 import { newId } from '../shared/ids';
 import { Customer, type CustomerCreate, type CustomerPatch } from './schemas';
@@ -15,6 +15,9 @@ const ENTITY = 'CUSTOMER';
 const COLLECTION = 'CUSTOMERS';
 
 export const customerKey = (tenantId: string, customerId: string) => entityKey(tenantId, ENTITY, customerId);
+
+/** What approval rules read of a customer: audited when it changes. */
+const CUSTOMER_TERMS = ['creditLimit'] as const;
 
 const FIELDS = Object.keys(Customer.shape) as (keyof Customer)[];
 
@@ -86,74 +89,58 @@ export async function listCustomers(tenantId: string, limit: number, cursor: str
   return { items: page.items.map(toCustomer), nextCursor: page.nextCursor };
 }
 
+/**
+ * A merge patch guarded by the version. A change of the credit limit (a commercial term) is
+ * audited in the same transaction and leaves on the customer who changed it when; a patch that
+ * sets or removes `externalRef` moves its uniqueness item in the same transaction too: the old
+ * value is released (only if this customer owns it) and the new one claimed. Anything else is one
+ * UpdateItem.
+ */
 export async function updateCustomer(
   tenantId: string,
   customerId: string,
   expectedVersion: number,
   patch: CustomerPatch,
   now: string,
+  context: AuditContext,
 ): Promise<Customer> {
-  if (patch.externalRef !== undefined)
-    return updateWithRef(tenantId, customerId, expectedVersion, patch, now);
-  const item = await versionedUpdate({
+  const ref = patch.externalRef;
+  let claiming = false;
+  const item = await auditedUpdate({
     tableName: domainTableName(),
     key: customerKey(tenantId, customerId),
     resource: 'Customer',
     id: customerId,
+    auditResource: `customer/${customerId}`,
     expectedVersion,
     patch,
     now,
+    context,
+    audited: CUSTOMER_TERMS,
+    tracking: () => ({ creditLimitChangedAt: now, creditLimitChangedBy: context.actor }),
+    ...(ref === undefined
+      ? {}
+      : {
+          also: (current) => {
+            const items = refMove(tenantId, customerId, current.externalRef as string | undefined, ref);
+            claiming = ref !== null && items.length > 0;
+            return items;
+          },
+          // The claim of the new value comes right after the update (index 1).
+          onCancelled: async (reasons) => {
+            if (claiming && ref !== null && reasons[1]) await refTaken(tenantId, ref);
+          },
+        }),
   });
   return toCustomer(item);
 }
 
-/**
- * A patch that sets or removes `externalRef` moves its uniqueness item in the same transaction as
- * the customer's update: the old value is released (only if this customer owns it) and the new
- * one claimed. The version guard makes the old value read here the one being replaced.
- */
-async function updateWithRef(
-  tenantId: string,
-  customerId: string,
-  expectedVersion: number,
-  patch: CustomerPatch,
-  now: string,
-): Promise<Customer> {
-  const current = await getCustomer(tenantId, customerId);
-  // 412 with the current version, exactly as the versioned update answers without a ref.
-  if (current.version !== expectedVersion) throw new PreconditionFailedError(current.version);
-  const before = current.externalRef;
-  const after = patch.externalRef ?? undefined;
-  if (before === after) {
-    const { externalRef: _, ...rest } = patch;
-    return Object.keys(rest).length
-      ? updateCustomer(tenantId, customerId, expectedVersion, rest, now)
-      : current;
-  }
-  const next: Customer = { ...current, ...patch, version: current.version + 1, updatedAt: now } as Customer;
-  for (const [field, value] of Object.entries(patch))
-    if (value === null) delete (next as Record<string, unknown>)[field];
-  const items = [
-    {
-      Update: versionedUpdateItem({
-        tableName: domainTableName(),
-        key: customerKey(tenantId, customerId),
-        expectedVersion,
-        patch,
-        now,
-      }),
-    },
-    ...(after === undefined ? [] : [claimUnique(tenantId, 'CUSTOMER_REF', after, customerId)]),
+/** The uniqueness items an `externalRef` change moves: claim the new value, release the old. */
+function refMove(tenantId: string, customerId: string, before: string | undefined, after: string | null) {
+  const next = after ?? undefined;
+  if (before === next) return [];
+  return [
+    ...(next === undefined ? [] : [claimUnique(tenantId, 'CUSTOMER_REF', next, customerId)]),
     ...(before === undefined ? [] : [releaseUnique(tenantId, 'CUSTOMER_REF', before, customerId)]),
   ];
-  try {
-    await writeItems(items);
-  } catch (error) {
-    if (!(error instanceof WriteCancelledError)) throw error;
-    if (after !== undefined && error.reasons[1]) await refTaken(tenantId, after);
-    // The customer changed meanwhile: answer as the versioned update would (412 with its version).
-    const latest = await getCustomer(tenantId, customerId);
-    throw new PreconditionFailedError(latest.version);
-  }
-  return toCustomer(next);
 }

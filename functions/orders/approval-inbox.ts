@@ -1,15 +1,14 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../shared/auth/principal';
-import type { Role } from '../shared/auth/roles';
+import { APPROVING_ROLES } from '../shared/auth/roles';
 import { documentClient, domainTableName } from '../shared/db/client';
 import { decodeCursor, encodeCursor } from '../shared/db/cursor';
 import { tenantKey } from '../shared/db/keys';
 import { pendingLevel, refusalToDecide } from './approval-levels';
 import { inboxPartition } from './keys';
+import { orderFilterOf } from './partner-access';
+import { orderScopeOf } from './partner-scope';
 import type { ApprovalLevel, PendingApproval } from './schemas';
-
-/** Roles a level may wait on (approval rules refuse the others); the inbox reads one partition per role. */
-export const APPROVING_ROLES: readonly Role[] = ['admin', 'approver', 'sales', 'fulfilment'];
 
 /** Queries one inbox page may make in all: every role's first read, then more while items are left out. */
 export const MAX_INBOX_READS = 12;
@@ -85,6 +84,7 @@ interface InboxEntry {
   createdBy: string;
   approval?: { decision?: { ruleId?: string }; levels: ApprovalLevel[] };
   approvalExpired?: unknown;
+  partnerId?: string;
   inboxSk: string;
 }
 
@@ -93,13 +93,16 @@ interface InboxEntry {
  * caller's roles and that the caller may decide (not their own orders, not a second level of an
  * order they already decided, not a level named for someone else), oldest request first.
  * One Query per approving role of the caller on `approvalsByRole`, merged by request time; more
- * only while entries are left out, at most MAX_INBOX_READS in all.
+ * only while entries are left out, at most MAX_INBOX_READS in all. A partner-bound caller sees the
+ * orders of its partner only (an order waiting for approval is not assigned yet: the default
+ * partner's), which costs one GetItem of the partner setting.
  */
 export async function approvalInbox(
   who: Principal,
   limit: number,
   cursor: string | undefined,
 ): Promise<{ items: PendingApproval[]; nextCursor?: string }> {
+  const visible = await orderFilterOf(who.tenantId, orderScopeOf(who));
   const tenant = { attribute: 'tenant', value: tenantKey(who.tenantId) };
   const after = (await decodeCursor(cursor, LIST, tenant, CURSOR_ATTRIBUTES))?.after as string | undefined;
   const roles = APPROVING_ROLES.filter((role) => who.roles.includes(role));
@@ -117,7 +120,7 @@ export async function approvalInbox(
               ...(after === undefined ? {} : { ':after': after }),
             },
             ProjectionExpression:
-              'id, #number, customerId, #total, createdBy, approval, approvalExpired, inboxSk',
+              'id, #number, customerId, #total, createdBy, approval, approvalExpired, partnerId, inboxSk',
             ExpressionAttributeNames: { '#number': 'number', '#total': 'total' },
             ExclusiveStartKey: startKey,
             Limit: limit + 1,
@@ -133,7 +136,10 @@ export async function approvalInbox(
     keep: (entry) => {
       const level = pendingLevel(entry.approval?.levels);
       return (
-        !entry.approvalExpired && level !== undefined && refusalToDecide(entry, level, who) === undefined
+        visible(entry) &&
+        !entry.approvalExpired &&
+        level !== undefined &&
+        refusalToDecide(entry, level, who) === undefined
       );
     },
     limit,

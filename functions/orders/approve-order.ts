@@ -9,6 +9,8 @@ import { stepFor } from '../workflow/steps';
 import { getCustomerItem } from '../workflow/store';
 import { decideAs, inboxAttributes } from './approval-levels';
 import { CreditLimitExceededError, OrderChangedError, OrderStateConflictError } from './errors';
+import { assertSeesOrder } from './partner-access';
+import { orderScopeOf } from './partner-scope';
 import type { ApproveBody, CreditOverride, Order } from './schemas';
 import {
   changeOrder,
@@ -41,12 +43,14 @@ export async function approveOrder(
   now: Date,
 ): Promise<Order> {
   const { tenantId } = who;
+  const scope = orderScopeOf(who);
   const { comment, creditOverride } = body;
   const at = now.toISOString();
   let target: number | undefined;
   let overrideRoles: readonly Role[] | undefined;
   const { before, after } = await withOrderRetry(async () => {
     const before = await getOrderRecord(tenantId, orderId);
+    await assertSeesOrder(tenantId, scope, before);
     const { level, levels, next } = decideAs(before, target, who, 'approved', comment, now);
     target = level.level;
     if (creditOverride) {

@@ -1,6 +1,7 @@
 import type { Principal } from '../shared/auth/principal';
-import { WORKFLOW_ERRORS } from '../workflow/steps';
 import { OrderStateConflictError } from './errors';
+import { assertSeesOrder } from './partner-access';
+import { orderScopeOf } from './partner-scope';
 import type { Order } from './schemas';
 import { CANCELLABLE_STATUSES, hasShipped } from './status';
 import { changeOrder, getOrderRecord, toOrder, withOrderRetry } from './store';
@@ -22,9 +23,11 @@ export async function cancelOrder(
   now: Date,
 ): Promise<Order> {
   const { tenantId } = who;
+  const scope = orderScopeOf(who);
   const at = now.toISOString();
   const { before, after } = await withOrderRetry(async () => {
     const before = await getOrderRecord(tenantId, orderId);
+    await assertSeesOrder(tenantId, scope, before);
     if (hasShipped(before.status)) {
       throw new OrderStateConflictError(
         'The order has shipped, so it can no longer be cancelled.',
@@ -47,6 +50,6 @@ export async function cancelOrder(
     });
     return { before, after };
   });
-  await failTask(before.task, INTERRUPTIBLE, orderId, WORKFLOW_ERRORS.cancelled, reason);
+  await failTask(before.task, INTERRUPTIBLE, orderId, 'order-cancelled');
   return toOrder(after);
 }

@@ -57,10 +57,10 @@ export async function createOrder(
     tenantId,
     input.lines.map((l) => l.sku),
   );
-  const { lines, totals } = priceOrder(input, catalogue);
+  const at = now.toISOString();
+  const { lines, totals } = priceOrder(input, catalogue, at);
   const warnings = shortLines(lines, catalogue);
 
-  const at = now.toISOString();
   const year = now.getUTCFullYear();
   const order: Order = {
     id: newId(),

@@ -1,4 +1,6 @@
 import { ownerOf } from '../shared/db/unique-values';
+import { seesOrder } from './partner-access';
+import type { OrderScope } from './partner-scope';
 import type { Order } from './schemas';
 import type { OrderListFilter } from './store';
 import { getOrderRecord, toOrder } from './store';
@@ -11,10 +13,12 @@ export interface ReferenceFilter {
 /**
  * The order with this number or external reference, as a page of at most one: the value's
  * uniqueness item names the order (one GetItem), then the order is read (one GetItem). Other
- * filters given with it must hold too, or the page is empty.
+ * filters given with it must hold too, or the page is empty; so must the scope (another partner's
+ * order is not found).
  */
 export async function findByReference(
   tenantId: string,
+  scope: OrderScope,
   by: ReferenceFilter,
   filter: Omit<OrderListFilter, 'limit' | 'cursor'>,
 ): Promise<{ items: Order[] }> {
@@ -26,7 +30,9 @@ export async function findByReference(
   const asked = (by.number === undefined ? 0 : 1) + (by.externalRef === undefined ? 0 : 1);
   const [id] = ids;
   if (id === undefined || ids.size !== 1 || owners.filter(Boolean).length !== asked) return { items: [] };
-  const order = toOrder(await getOrderRecord(tenantId, id));
+  const record = await getOrderRecord(tenantId, id);
+  if (!(await seesOrder(tenantId, scope, record))) return { items: [] };
+  const order = toOrder(record);
   const matches =
     (filter.status === undefined || order.status === filter.status) &&
     (filter.customerId === undefined || order.customerId === filter.customerId) &&

@@ -1,8 +1,10 @@
 import { shipStock } from '../products/stock-items';
 import { ValidationError } from '../shared/http/errors';
 import { type IdempotencyClaim, NO_CLAIM } from '../shared/idempotency/claim';
-import { stepFor, WORKFLOW_ERRORS } from '../workflow/steps';
+import { stepFor } from '../workflow/steps';
 import { OrderStateConflictError } from './errors';
+import { assertSeesOrder } from './partner-access';
+import type { OrderScope } from './partner-scope';
 import type { Actor, Order, ShipmentReport } from './schemas';
 import { hasShipped } from './status';
 import { changeOrder, getOrderRecord, type OrderRecord, toOrder, withOrderRetry } from './store';
@@ -12,7 +14,8 @@ import { failTask, resumeTask } from './task-answers';
  * What the fulfilment partner reports: shipped, delivered, or cannot fulfil. Each records the
  * report on the order (whether or not the workflow has parked its token yet), then answers the
  * waiting task. Plain functions of the report and who made it, so that the HTTP handlers and
- * the signed partner webhooks call the same code.
+ * the signed partner webhooks call the same code. A partner reports on the orders it serves only:
+ * any other order is a 404, checked on the order as read before anything else is said of it.
  */
 
 /** A delivery time may run ahead of this clock by this much (the partner's clock is not ours). */
@@ -31,6 +34,7 @@ function assertNoStopPending(order: OrderRecord): void {
 /** IN_FULFILMENT → SHIPPED: the reserved stock leaves the warehouse in the same transaction. */
 export async function reportShipment(
   tenantId: string,
+  scope: OrderScope,
   orderId: string,
   report: ShipmentReport,
   actor: Actor,
@@ -40,6 +44,7 @@ export async function reportShipment(
   const at = now.toISOString();
   const { before, after } = await withOrderRetry(async () => {
     const before = await getOrderRecord(tenantId, orderId);
+    await assertSeesOrder(tenantId, scope, before);
     if (before.status === 'STOCK_RESERVED') {
       throw new OrderStateConflictError(
         'Fulfilment has not been requested yet; report the shipment after it is.',
@@ -86,6 +91,7 @@ export async function reportShipment(
 /** SHIPPED → DELIVERED, at the time the partner gives (not before the shipment, not in the future) or now. */
 export async function reportDelivery(
   tenantId: string,
+  scope: OrderScope,
   orderId: string,
   report: { deliveredAt?: string },
   actor: Actor,
@@ -94,6 +100,7 @@ export async function reportDelivery(
   const at = now.toISOString();
   const { before, after } = await withOrderRetry(async () => {
     const before = await getOrderRecord(tenantId, orderId);
+    await assertSeesOrder(tenantId, scope, before);
     if (before.status === 'DELIVERED' || before.status === 'CLOSED') {
       throw new OrderStateConflictError('The order has already been delivered.', before.status);
     }
@@ -136,6 +143,7 @@ function deliveryTime(given: string | undefined, order: OrderRecord, now: Date):
  */
 export async function reportFulfilmentFailure(
   tenantId: string,
+  scope: OrderScope,
   orderId: string,
   reason: string,
   actor: Actor,
@@ -144,6 +152,7 @@ export async function reportFulfilmentFailure(
   const at = now.toISOString();
   const { before, after } = await withOrderRetry(async () => {
     const before = await getOrderRecord(tenantId, orderId);
+    await assertSeesOrder(tenantId, scope, before);
     if (hasShipped(before.status)) {
       throw new OrderStateConflictError('The order has already shipped.', before.status);
     }
@@ -169,6 +178,6 @@ export async function reportFulfilmentFailure(
     });
     return { before, after };
   });
-  await failTask(before.task, ['shipment'], orderId, WORKFLOW_ERRORS.fulfilmentFailed, reason);
+  await failTask(before.task, ['shipment'], orderId, 'fulfilment-failed');
   return toOrder(after);
 }

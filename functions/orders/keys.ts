@@ -22,6 +22,8 @@ export const statusPartition = (tenantId: string, status: OrderStatus) =>
 export const customerPartition = (tenantId: string, customerId: string) =>
   `${tenantKey(tenantId)}#CUSTOMER#${customerId}#ORDERS`;
 export const inboxPartition = (tenantId: string, role: string) => `${tenantKey(tenantId)}#APPROVALS#${role}`;
+export const partnerPartition = (tenantId: string, partnerId: string) =>
+  `${tenantKey(tenantId)}#PARTNER#${partnerId}`;
 export const counterKey = (tenantId: string, year: number) => entityKey(tenantId, 'COUNTER', `ORDER#${year}`);
 
 /** The index attributes an order item carries; `createdAt#id` sorts by creation time. */
@@ -38,4 +40,16 @@ export function orderIndexAttributes(
     customerPk: customerPartition(tenantId, order.customerId),
     customerSk: byTime,
   };
+}
+
+/**
+ * The `ordersByPartner` entry of an order, written when fulfilment assigns it a partner (the
+ * index is sparse: orders not assigned yet are not in it), sorted by creation like the others.
+ */
+export function partnerIndexAttributes(
+  tenantId: string,
+  order: { id: string; createdAt: string },
+  partnerId: string,
+) {
+  return { partnerPk: partnerPartition(tenantId, partnerId), partnerSk: `${order.createdAt}#${order.id}` };
 }

@@ -1,3 +1,4 @@
+import { APPROVING_ROLES } from '../shared/auth/roles';
 import { pick } from '../shared/http/common-responses';
 import { defineOperation } from '../shared/http/operation';
 import { ListQuery } from '../shared/schemas';
@@ -21,9 +22,12 @@ import {
 } from './schemas';
 
 const tag = 'Orders';
-const readers = ['admin', 'sales', 'approver', 'fulfilment', 'analyst', 'integration'] as const;
+const readers = ['admin', 'sales', 'approver', 'fulfilment', 'analyst', 'integration', 'finance'] as const;
 const orderResponse = { description: 'The order', schema: Order };
 const PROBLEM_409 = { 409: { description: 'The order is not in a state that allows this' } };
+/** Partner scoping (orders/partner-scope.ts), said once for every order route. */
+const PARTNERS =
+  'A caller whose token names a fulfilment partner (`custom:partner_id`) sees and acts on the orders that partner serves only (`partnerId`; an order not assigned yet belongs to the tenant’s default partner): any other is a 404, exactly as a missing order. A fulfilment user whose token names no partner gets 403.';
 
 export const createOrder = defineOperation({
   operationId: 'createOrder',
@@ -50,6 +54,7 @@ export const getOrder = defineOperation({
   method: 'GET',
   path: '/v1/orders/{orderId}',
   summary: 'Get an order: lines, totals, status, approvals, reservations, shipments, evaluation, feedback',
+  description: PARTNERS,
   tag,
   auth: { roles: readers },
   params: OrderIdParams,
@@ -62,6 +67,7 @@ export const listOrders = defineOperation({
   path: '/v1/orders',
   summary:
     'List orders, newest first, by status, customer and created-date range; or find one by number or externalRef',
+  description: `${PARTNERS} A partner's list holds the orders assigned to it (from the moment fulfilment is requested), with \`status\`, \`customerId\` and the date range as filters; \`number\` and \`externalRef\` find only its own orders.`,
   tag,
   auth: { roles: readers },
   query: OrderListQuery,
@@ -89,7 +95,7 @@ export const listApprovals = defineOperation({
   path: '/v1/approvals',
   summary: 'Your approval inbox: levels waiting on one of your roles, oldest first',
   tag: 'Approvals',
-  auth: { roles: ['admin', 'approver', 'sales', 'fulfilment'] },
+  auth: { roles: APPROVING_ROLES },
   query: ApprovalsQuery,
   responses: { 200: { description: 'One page', schema: PendingApprovalPage }, ...pick(400, 401, 403) },
 });
@@ -103,7 +109,7 @@ export const approveOrder = defineOperation({
     'Separation of duties: the creator of an order cannot approve it, and nobody approves two levels of one order. ' +
     'The last level adds the order to the customer’s open balance: when that would pass the credit limit the answer is 409 `credit-limit-exceeded` (limit, open balance and order total) and the level stays pending, unless the body carries `creditOverride`, which only the approval rules’ `creditOverrideRoles` may send (403 otherwise; default: admin). The override is kept on the level and on the timeline; on an order that fits it is kept as not needed.',
   tag: 'Approvals',
-  auth: { roles: ['admin', 'approver', 'sales', 'fulfilment'] },
+  auth: { roles: APPROVING_ROLES },
   params: OrderIdParams,
   body: ApproveBody,
   responses: {
@@ -122,7 +128,7 @@ export const rejectOrder = defineOperation({
   path: '/v1/orders/{orderId}/reject',
   summary: 'Reject the order at the level that waits on you; rejection ends it',
   tag: 'Approvals',
-  auth: { roles: ['admin', 'approver', 'sales', 'fulfilment'] },
+  auth: { roles: APPROVING_ROLES },
   params: OrderIdParams,
   body: RejectBody,
   responses: { 200: orderResponse, ...pick(400, 401, 403, 404), ...PROBLEM_409 },

@@ -1,3 +1,4 @@
+import { changedWithin, listPriceMinor, MAX_TERMS_WINDOW_SECONDS } from '../approvals/terms';
 import type { CatalogueEntry } from '../products/catalogue';
 import type { FieldIssue } from '../shared/http/errors';
 import { UnprocessableOrderError } from './errors';
@@ -8,11 +9,14 @@ const BPS = 10_000n;
 /**
  * Prices the lines from the catalogue, never from the client: integer minor units throughout
  * (BigInt for the products, so no intermediate can lose precision), discounts rounded half up
- * to the minor unit. Throws a 422 naming each line that cannot be priced.
+ * to the minor unit. Throws a 422 naming each line that cannot be priced. Each line also records
+ * what approval rules judge it by, as of `at` (the order's creation): its list price, and its
+ * product's latest terms change when that falls within the longest window a rule may ask.
  */
 export function priceOrder(
   input: OrderCreate,
   catalogue: ReadonlyMap<string, CatalogueEntry>,
+  at: string,
 ): { lines: OrderLine[]; totals: Totals } {
   const issues: FieldIssue[] = [];
   const seen = new Map<string, number>();
@@ -62,6 +66,7 @@ export function priceOrder(
       discountBps: Number(bps),
       discountMinor: safe(lineDiscount, `body.lines.${i}`),
       lineTotalMinor: safe(gross - lineDiscount, `body.lines.${i}`),
+      ...termsOfLine(product, at),
     };
   });
   return {
@@ -71,6 +76,19 @@ export function priceOrder(
       discountMinor: safe(discount, 'body.lines'),
       totalMinor: safe(subtotal - discount, 'body.lines'),
     },
+  };
+}
+
+function termsOfLine(
+  product: CatalogueEntry,
+  at: string,
+): Pick<OrderLine, 'listPriceMinor' | 'termsChangedAt' | 'termsChangedBy'> {
+  const change = product.termsChange;
+  return {
+    listPriceMinor: listPriceMinor(product.unitPrice, product.priceBefore, at),
+    ...(change && changedWithin(change.at, at, MAX_TERMS_WINDOW_SECONDS)
+      ? { termsChangedAt: change.at, termsChangedBy: change.by }
+      : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Principal } from '../shared/auth/principal';
-import { WORKFLOW_ERRORS } from '../workflow/steps';
 import { decideAs } from './approval-levels';
+import { assertSeesOrder } from './partner-access';
+import { orderScopeOf } from './partner-scope';
 import type { Order } from './schemas';
 import { changeOrder, getOrderRecord, toOrder, withOrderRetry } from './store';
 import { failTask } from './task-answers';
@@ -13,10 +14,12 @@ export async function rejectOrder(
   now: Date,
 ): Promise<Order> {
   const { tenantId } = who;
+  const scope = orderScopeOf(who);
   const at = now.toISOString();
   let target: number | undefined;
   const { before, after } = await withOrderRetry(async () => {
     const before = await getOrderRecord(tenantId, orderId);
+    await assertSeesOrder(tenantId, scope, before);
     const { level, levels } = decideAs(before, target, who, 'rejected', comment, now);
     target = level.level;
     const after = await changeOrder(tenantId, before, {
@@ -35,6 +38,6 @@ export async function rejectOrder(
     });
     return { before, after };
   });
-  await failTask(before.task, ['approval'], orderId, WORKFLOW_ERRORS.rejected, comment);
+  await failTask(before.task, ['approval'], orderId, 'order-rejected');
   return toOrder(after);
 }

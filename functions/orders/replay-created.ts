@@ -1,5 +1,6 @@
 import type { JsonResponse } from '../shared/http/response';
 import type { IdempotencyRecord } from '../shared/idempotency/record';
+import { TENANT_WIDE } from './partner-scope';
 import type { Order, OrderWarning } from './schemas';
 import { getOrder } from './store';
 import { startOrderWorkflow } from './workflow-start';
@@ -14,7 +15,8 @@ export async function replayCreatedOrder(
   record: IdempotencyRecord,
   respond: (order: Order, warnings?: OrderWarning[]) => JsonResponse,
 ): Promise<JsonResponse> {
-  const order = await getOrder(tenantId, record.resourceId);
+  // The order this very request created: whoever made it saw it then, whichever partner serves it now.
+  const order = await getOrder(tenantId, TENANT_WIDE, record.resourceId);
   if (order.status === 'SUBMITTED') await startOrderWorkflow(tenantId, order.id);
   return respond(order, (record.extras?.warnings as OrderWarning[] | undefined) ?? []);
 }

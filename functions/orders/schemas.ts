@@ -59,6 +59,20 @@ export const OrderLine = z.strictObject({
   discountBps: z.number().int(),
   discountMinor: z.number().int(),
   lineTotalMinor: z.number().int().describe('quantity × unit price − discount, in minor units'),
+  listPriceMinor: z
+    .number()
+    .int()
+    .optional()
+    .describe(
+      'The price approval rules judge this line by: the highest price the product had in the 24 hours before the order (the unit price, unless it was cut since). Absent on orders created before it was recorded',
+    ),
+  termsChangedAt: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe(
+      'When the product’s price, category or availability last changed, if within 30 days before the order',
+    ),
+  termsChangedBy: z.string().optional().describe('Who made that change (with termsChangedAt)'),
 });
 export type OrderLine = z.infer<typeof OrderLine>;
 
@@ -174,6 +188,12 @@ export const Order = z.strictObject({
     })
     .optional(),
   reservations: z.array(Reservation).optional(),
+  partnerId: z
+    .string()
+    .optional()
+    .describe(
+      'The fulfilment partner serving the order, assigned when fulfilment is requested (GET /v1/settings/fulfilment-partners); absent before, when the tenant’s default partner answers for it',
+    ),
   shipments: z.array(Shipment).optional(),
   deliveredAt: z.iso.datetime().optional(),
   cancelRequest: z

@@ -2,6 +2,7 @@ import { httpHandler } from '../shared/http/handler';
 import { etagOf, json } from '../shared/http/response';
 import { reportShipment } from './fulfilment-reports';
 import { recordShipment } from './operations';
+import { orderScopeOf } from './partner-scope';
 import type { Order } from './schemas';
 import { getOrder } from './store';
 
@@ -12,9 +13,13 @@ export const handler = httpHandler(
   recordShipment,
   async ({ principal, params, body, claim }) => {
     const actor = { type: 'user' as const, id: principal.userId };
-    return recorded(await reportShipment(principal.tenantId, params.orderId, body, actor, new Date(), claim));
+    const scope = orderScopeOf(principal);
+    return recorded(
+      await reportShipment(principal.tenantId, scope, params.orderId, body, actor, new Date(), claim),
+    );
   },
   {
-    replay: async ({ principal }, record) => recorded(await getOrder(principal.tenantId, record.resourceId)),
+    replay: async ({ principal }, record) =>
+      recorded(await getOrder(principal.tenantId, orderScopeOf(principal), record.resourceId)),
   },
 );

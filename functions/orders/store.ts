@@ -23,8 +23,11 @@ import {
   ORDERS_COLLECTION,
   orderIndexAttributes,
   orderKey,
+  partnerPartition,
   statusPartition,
 } from './keys';
+import { assertSeesOrder } from './partner-access';
+import type { OrderScope } from './partner-scope';
 import { type Actor, Order, type TimelineEvent } from './schemas';
 import { ORDER_STATUSES, type OrderStatus } from './status';
 
@@ -169,8 +172,11 @@ export async function getOrderRecord(tenantId: string, orderId: string): Promise
   return result.Item as OrderRecord;
 }
 
-export async function getOrder(tenantId: string, orderId: string): Promise<Order> {
-  return toOrder(await getOrderRecord(tenantId, orderId));
+/** The order as `scope` may see it: another partner's order is a 404, as a missing one is. */
+export async function getOrder(tenantId: string, scope: OrderScope, orderId: string): Promise<Order> {
+  const record = await getOrderRecord(tenantId, orderId);
+  await assertSeesOrder(tenantId, scope, record);
+  return toOrder(record);
 }
 
 export interface Transition {
@@ -337,10 +343,12 @@ const MAX_PAGE_READS = 5;
  * Orders newest first, by status, by customer or all, within an optional created-date range:
  * one Query on the index that serves the filter (status and customer together: the customer
  * index, filtered by status, in at most MAX_PAGE_READS Queries). Each Query asks for one order
- * more than the page still needs, so the last page carries no cursor.
+ * more than the page still needs, so the last page carries no cursor. A partner-bound scope reads
+ * its partner's index only (the orders assigned to it), with status and customer as filters.
  */
 export async function listOrders(
   tenantId: string,
+  scope: OrderScope,
   filter: OrderListFilter,
 ): Promise<{ items: Order[]; nextCursor?: string }> {
   // Stored times are `toISOString()`; a bound written another way (no milliseconds) would compare wrongly as text.
@@ -355,7 +363,28 @@ export async function listOrders(
   let query: QueryCommandInput;
   let list: string;
   let index: { partition: string; sort: string; value: string };
-  if (filter.customerId) {
+  if ('partnerId' in scope) {
+    list = `ORDERS#PARTNER#${scope.partnerId}`;
+    index = { partition: 'partnerPk', sort: 'partnerSk', value: partnerPartition(tenantId, scope.partnerId) };
+    const filters = [
+      ...(filter.status ? ['#status = :status'] : []),
+      ...(filter.customerId ? ['customerId = :customer'] : []),
+    ];
+    query = {
+      TableName: domainTableName(),
+      IndexName: 'ordersByPartner',
+      KeyConditionExpression: 'partnerPk = :p AND partnerSk BETWEEN :from AND :to',
+      ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+      ...(filter.status ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+      ExpressionAttributeValues: {
+        ':p': index.value,
+        ':from': timeFrom,
+        ':to': timeTo,
+        ...(filter.status ? { ':status': filter.status } : {}),
+        ...(filter.customerId ? { ':customer': filter.customerId } : {}),
+      },
+    };
+  } else if (filter.customerId) {
     list = `ORDERS#CUSTOMER#${filter.customerId}`;
     index = {
       partition: 'customerPk',
@@ -435,13 +464,19 @@ export async function listOrders(
   return { items: page.map(toOrder), nextCursor: await encodeCursor(list, next) };
 }
 
-/** One page of an order's timeline, oldest first; one Query (one event more than the page, to know if there is another). */
+/**
+ * One page of an order's timeline, oldest first; one Query (one event more than the page, to know
+ * if there is another). A partner-bound scope reads the order first (a GetItem, on every page) to
+ * see whose it is: another partner's order is a 404.
+ */
 export async function listTimeline(
   tenantId: string,
+  scope: OrderScope,
   orderId: string,
   limit: number,
   cursor?: string,
 ): Promise<{ items: TimelineEvent[]; nextCursor?: string }> {
+  if ('partnerId' in scope) await assertSeesOrder(tenantId, scope, await getOrderRecord(tenantId, orderId));
   const pk = orderKey(tenantId, orderId).pk;
   const list = `TIMELINE#${orderId}`;
   const startKey = await decodeCursor(cursor, list, { attribute: 'pk', value: pk }, ['pk', 'sk']);

@@ -1,5 +1,7 @@
 import type { Principal } from '../shared/auth/principal';
 import { OrderStateConflictError } from './errors';
+import { assertSeesOrder } from './partner-access';
+import { orderScopeOf } from './partner-scope';
 import type { Feedback, Order } from './schemas';
 import { changeOrder, getOrderRecord, toOrder, withOrderRetry } from './store';
 
@@ -11,9 +13,11 @@ export async function submitFeedback(
   now: Date,
 ): Promise<Order> {
   const { tenantId } = who;
+  const scope = orderScopeOf(who);
   const at = now.toISOString();
   const after = await withOrderRetry(async () => {
     const before = await getOrderRecord(tenantId, orderId);
+    await assertSeesOrder(tenantId, scope, before);
     if (before.status !== 'DELIVERED' && before.status !== 'CLOSED') {
       throw new OrderStateConflictError(
         `The order is ${before.status}: feedback is taken after delivery.`,

@@ -1,5 +1,6 @@
 import { logger } from '../shared/logger';
 import { TaskTokenInvalidError, workflow } from '../shared/workflow/port';
+import type { TaskFailureCode } from '../shared/workflow/task-failures';
 import type { WorkflowStep } from '../workflow/steps';
 import type { PendingTask } from './store';
 
@@ -35,14 +36,17 @@ export async function resumeTask(
   await answer(task, step.orderId, () => workflow().sendTaskSuccess(task.token, step));
 }
 
-/** Fails the waiting task with a named error the definition catches. Does nothing without a task of one of `kinds`. */
+/**
+ * Fails the waiting task with the code of why (task-failures.ts): the error the definition
+ * catches. What the person wrote is on the order and its timeline, never in the execution
+ * history. Does nothing without a task of one of `kinds`.
+ */
 export async function failTask(
   task: PendingTask | undefined,
   kinds: readonly PendingTask['kind'][],
   orderId: string,
-  error: string,
-  cause: string,
+  code: TaskFailureCode,
 ): Promise<void> {
   if (!task || !kinds.includes(task.kind)) return;
-  await answer(task, orderId, () => workflow().sendTaskFailure(task.token, error, cause));
+  await answer(task, orderId, () => workflow().sendTaskFailure(task.token, code));
 }

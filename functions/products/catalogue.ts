@@ -1,3 +1,4 @@
+import { isoInstant, type PriceBefore } from '../approvals/terms';
 import { batchGet } from '../shared/db/batch-get';
 import { domainTableName } from '../shared/db/client';
 import type { Money } from '../shared/money';
@@ -12,6 +13,10 @@ export interface CatalogueEntry {
   active: boolean;
   /** Units on hand and not reserved, when the catalogue was read (a hint: reservation decides). */
   available: number;
+  /** The highest price before the latest price change, in `unitPrice`'s currency (approvals/terms.ts). */
+  priceBefore?: PriceBefore;
+  /** The latest change of price, category or availability, and who made it. */
+  termsChange?: { at: string; by: string };
 }
 
 /**
@@ -35,7 +40,8 @@ export async function catalogueEntries(
     table,
     skuItems.map((item) => productKey(tenantId, item.productId as string)),
     {
-      expression: 'id, sku, #name, category, unitPrice, active, available',
+      expression:
+        'id, sku, #name, category, unitPrice, active, available, priceBefore, termsChangedAt, termsChangedBy',
       names: { '#name': 'name' },
     },
   );
@@ -50,7 +56,23 @@ export async function catalogueEntries(
         unitPrice: p.unitPrice as Money,
         active: p.active !== false,
         available: Number(p.available ?? 0),
+        ...termsOf(p),
       },
     ]),
   );
+}
+
+/** The price before and the latest terms change, when the item holds them in a usable form. */
+function termsOf(item: Record<string, unknown>): Pick<CatalogueEntry, 'priceBefore' | 'termsChange'> {
+  const before = item.priceBefore as Partial<PriceBefore> | undefined;
+  const changedAt = isoInstant(before?.changedAt);
+  const at = isoInstant(item.termsChangedAt);
+  return {
+    ...(before && typeof before.amountMinor === 'number' && changedAt
+      ? { priceBefore: { amountMinor: before.amountMinor, changedAt } }
+      : {}),
+    ...(at && typeof item.termsChangedBy === 'string'
+      ? { termsChange: { at, by: item.termsChangedBy } }
+      : {}),
+  };
 }

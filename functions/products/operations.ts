@@ -1,3 +1,4 @@
+import { TERMS_SETTERS } from '../shared/auth/roles';
 import { pick } from '../shared/http/common-responses';
 import { defineOperation } from '../shared/http/operation';
 import { ListQuery } from '../shared/schemas';
@@ -11,8 +12,10 @@ import {
 } from './schemas';
 
 const tag = 'Products';
-const readers = ['admin', 'sales', 'approver', 'fulfilment', 'analyst', 'integration'] as const;
-const writers = ['admin', 'sales', 'integration'] as const;
+const readers = ['admin', 'sales', 'approver', 'fulfilment', 'analyst', 'integration', 'finance'] as const;
+const writers = ['admin', 'finance', 'sales', 'integration'] as const;
+/** What approval rules read of a product: only those who set commercial terms change it. */
+const terms = { unitPrice: TERMS_SETTERS, category: TERMS_SETTERS, active: TERMS_SETTERS };
 const stockKeepers = ['admin', 'fulfilment', 'integration'] as const;
 
 export const createProduct = defineOperation({
@@ -20,9 +23,10 @@ export const createProduct = defineOperation({
   method: 'POST',
   path: '/v1/products',
   summary: 'Create a product',
-  description: 'The SKU must be new in the tenant. `stock.onHand` sets the initial stock (default 0).',
+  description:
+    'The SKU must be new in the tenant. `stock.onHand` sets the initial stock (default 0). A new product sets its price and category, which are commercial terms: admin and finance only.',
   tag,
-  auth: { roles: writers },
+  auth: { roles: TERMS_SETTERS },
   body: ProductCreate,
   idempotent: true,
   responses: {
@@ -64,9 +68,10 @@ export const updateProduct = defineOperation({
   method: 'PATCH',
   path: '/v1/products/{productId}',
   summary: 'Change a product (JSON merge patch; If-Match required)',
-  description: 'Changes catalogue fields only: the SKU never changes, and stock moves by stock adjustments.',
+  description:
+    'Changes catalogue fields only: the SKU never changes, and stock moves by stock adjustments. `unitPrice`, `category` and `active` are commercial terms (admin, finance: 403 naming the field for anyone else); each change of one writes an audit record in the same transaction.',
   tag,
-  auth: { roles: writers },
+  auth: { roles: writers, fields: terms },
   params: ProductIdParams,
   body: ProductPatch,
   requiresIfMatch: true,
@@ -86,7 +91,7 @@ export const adjustStock = defineOperation({
     'the units reserved for orders. Needs no If-Match and does not change the version (ETag): the version guards ' +
     'the catalogue fields only. Send an Idempotency-Key so that a retry is not applied twice.',
   tag,
-  auth: { roles: stockKeepers },
+  auth: { roles: stockKeepers, scope: 'stock:write' },
   params: ProductIdParams,
   body: StockAdjustment,
   idempotent: true,

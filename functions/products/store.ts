@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type AuditContext, auditedUpdate } from '../audit/audited-update';
 import { documentClient, domainTableName } from '../shared/db/client';
 import { collectionKey, entityKey } from '../shared/db/keys';
 import { listCollection } from '../shared/db/list-collection';
-import { versionedUpdate } from '../shared/db/versioned-update';
 import { WriteCancelledError, writeItems } from '../shared/db/write-items';
 import { ConflictError, NotFoundError } from '../shared/http/errors';
 import { type IdempotencyClaim, NO_CLAIM } from '../shared/idempotency/claim';
@@ -15,6 +15,7 @@ import {
   type ProductPatch,
   type StockAdjustment,
 } from './schemas';
+import { PRODUCT_TERMS, termsTracking } from './terms-tracking';
 
 /**
  * Product access patterns. Each is one DynamoDB request.
@@ -153,22 +154,31 @@ export async function listProducts(tenantId: string, limit: number, cursor: stri
   return { items: page.items.map(toProduct), nextCursor: page.nextCursor };
 }
 
-/** Catalogue fields only (the schema admits no `sku` and no stock), guarded by the version. */
+/**
+ * Catalogue fields only (the schema admits no `sku` and no stock), guarded by the version. A change
+ * of commercial terms (price, category, `active`) is audited in the same transaction and leaves on
+ * the product who changed terms when, and the price it had before (what approval rules compare with).
+ */
 export async function updateProduct(
   tenantId: string,
   productId: string,
   expectedVersion: number,
   patch: ProductPatch,
   now: string,
+  context: AuditContext,
 ): Promise<Product> {
-  const item = await versionedUpdate({
+  const item = await auditedUpdate({
     tableName: domainTableName(),
     key: productKey(tenantId, productId),
     resource: 'Product',
     id: productId,
+    auditResource: `product/${productId}`,
     expectedVersion,
     patch,
     now,
+    context,
+    audited: PRODUCT_TERMS,
+    tracking: (current) => termsTracking(current, patch, context.actor, now),
   });
   return toProduct(item);
 }

@@ -6,12 +6,19 @@ import { NotFoundError } from '../shared/http/errors';
 import { publicHandler } from '../shared/http/public-handler';
 import { docsAsset } from './operations';
 
+/**
+ * The page's set-up. The bearer token pasted under "Authorize" lives in the page's memory only:
+ * `persistAuthorization` would keep it in localStorage, where it outlives the tab and any script
+ * of the origin can read it; a reload asks for it again. No option comes from the page's query
+ * string, so a link cannot turn persistence on.
+ */
 const INIT_SCRIPT = `window.ui = SwaggerUIBundle({
   url: '/openapi.json',
   dom_id: '#swagger-ui',
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
   layout: 'StandaloneLayout',
-  persistAuthorization: true,
+  persistAuthorization: false,
+  queryConfigEnabled: false,
   displayRequestDuration: true,
 });
 `;

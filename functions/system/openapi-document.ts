@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { httpFunctions } from '../manifest';
+import { scopeOf } from '../shared/auth/permissions';
 import type { Operation } from '../shared/http/operation';
 
 /**
@@ -76,6 +77,20 @@ function parameters(op: Operation) {
   return list;
 }
 
+/** The request body's schema, each restricted field marked with the roles that may set it. */
+function bodySchema(op: Operation, body: z.ZodType) {
+  const schema = toSchema(body, 'input') as { properties?: Record<string, Record<string, unknown>> };
+  if ('public' in op.auth || !op.auth.fields) return schema;
+  for (const [field, roles] of Object.entries(op.auth.fields)) {
+    const property = schema.properties?.[field];
+    if (!property) continue;
+    const rule = `Only ${roles.join(', ')} may set it (403 for anyone else).`;
+    property.description = property.description ? `${property.description}. ${rule}` : rule;
+    property['x-roles'] = roles;
+  }
+  return schema;
+}
+
 function operationObject(op: Operation) {
   const responses: Record<string, unknown> = {};
   for (const [status, spec] of Object.entries(op.responses)) {
@@ -103,13 +118,19 @@ function operationObject(op: Operation) {
     ...(op.description ? { description: op.description } : {}),
     tags: [op.tag],
     security: 'public' in op.auth ? [] : [{ bearer: [] }],
-    ...('roles' in op.auth ? { 'x-roles': op.auth.roles } : {}),
+    ...('roles' in op.auth
+      ? {
+          'x-roles': op.auth.roles,
+          ...(op.auth.roles.includes('integration') ? { 'x-integration-scope': scopeOf(op) } : {}),
+          ...(op.auth.fields ? { 'x-field-roles': op.auth.fields } : {}),
+        }
+      : {}),
     parameters: parameters(op),
     ...(op.body
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: toSchema(op.body, 'input') } },
+            content: { 'application/json': { schema: bodySchema(op, op.body) } },
           },
         }
       : {}),
@@ -131,6 +152,7 @@ export function buildOpenApiDocument() {
       version: '1',
       description:
         'Sales management and order processing. Authenticate with a bearer JWT (Cognito ID token; locally `npm run token`). ' +
+        'Each operation lists the roles that may call it (`x-roles`), the scope an integration needs (`x-integration-scope`) and the fields only some roles may set (`x-field-roles`). ' +
         'Money is an integer count of minor units plus an ISO 4217 currency. Errors are RFC 9457 problems.',
     },
     // Relative: the document is served by the API it describes, wherever that is deployed.

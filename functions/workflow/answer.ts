@@ -1,5 +1,6 @@
 import { logger } from '../shared/logger';
 import { TaskTokenInvalidError, workflow } from '../shared/workflow/port';
+import type { TaskFailureCode } from '../shared/workflow/task-failures';
 import type { WorkflowStep } from './steps';
 
 /**
@@ -22,5 +23,6 @@ async function send(what: () => Promise<void>): Promise<void> {
 export const succeedTask = (token: string, step: WorkflowStep) =>
   send(() => workflow().sendTaskSuccess(token, step));
 
-export const failTask = (token: string, error: string, cause: string) =>
-  send(() => workflow().sendTaskFailure(token, error, cause));
+/** Fails its own token with a code: the reason people gave stays on the order, out of the execution history. */
+export const failTask = (token: string, code: TaskFailureCode) =>
+  send(() => workflow().sendTaskFailure(token, code));

@@ -1,12 +1,13 @@
 import { pendingLevel } from '../orders/approval-levels';
 import { getOrderRecord, withOrderRetry } from '../orders/store';
 import { taskHandler } from '../shared/task/handler';
+import type { TaskFailureCode } from '../shared/workflow/task-failures';
 import { failTask, succeedTask } from './answer';
 import { AwaitApprovalInput } from './inputs';
-import { stepFor, WORKFLOW_ERRORS, type WorkflowStep } from './steps';
+import { stepFor, type WorkflowStep } from './steps';
 import { parkTask } from './store';
 
-type Outcome = { fail: string; cause: string } | { succeed: WorkflowStep } | { parked: true };
+type Outcome = { fail: TaskFailureCode } | { succeed: WorkflowStep } | { parked: true };
 
 /**
  * AwaitApproval (waitForTaskToken, the level's SLA as timeout): keeps the token on the order for
@@ -20,9 +21,8 @@ export const handler = taskHandler(
   async ({ tenantId, orderId, taskToken, level }, now) => {
     const outcome = await withOrderRetry(async (): Promise<Outcome> => {
       const order = await getOrderRecord(tenantId, orderId);
-      if (order.cancelRequest) return { fail: WORKFLOW_ERRORS.cancelled, cause: order.cancelRequest.reason };
-      if (order.status === 'REJECTED')
-        return { fail: WORKFLOW_ERRORS.rejected, cause: 'The order was rejected.' };
+      if (order.cancelRequest) return { fail: 'order-cancelled' };
+      if (order.status === 'REJECTED') return { fail: 'order-rejected' };
       const step = stepFor(tenantId, order, now);
       const pending = pendingLevel(order.approval?.levels);
       if (order.status !== 'PENDING_APPROVAL' || step.next !== 'await-approval' || pending?.level !== level) {
@@ -36,7 +36,7 @@ export const handler = taskHandler(
       });
       return { parked: true };
     });
-    if ('fail' in outcome) await failTask(taskToken, outcome.fail, outcome.cause);
+    if ('fail' in outcome) await failTask(taskToken, outcome.fail);
     if ('succeed' in outcome) await succeedTask(taskToken, outcome.succeed);
     return { waiting: 'parked' in outcome };
   },

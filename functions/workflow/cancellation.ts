@@ -76,14 +76,14 @@ export function cancellationFor(
 }
 
 /**
- * The message of a task's own named error. A Lambda error's cause is JSON with `errorMessage`; a
- * SendTaskFailure cause is plain text. Only named workflow errors are read, so no internal
- * message reaches the order.
+ * The message of a task's own named error: a Lambda error's cause is JSON with `errorMessage`.
+ * A SendTaskFailure's cause is only a code (`{"code":…}`, shared/workflow/task-failures.ts) and
+ * gives no message: what people wrote is read from the order. Only named workflow errors are
+ * read, so no internal message reaches the order.
  */
 function causeMessage(caught: CaughtError | undefined): string | undefined {
   const cause = caught?.Cause?.trim();
-  if (!cause) return undefined;
-  if (!cause.startsWith('{')) return cause;
+  if (!cause?.startsWith('{')) return undefined;
   try {
     const message = (JSON.parse(cause) as { errorMessage?: unknown }).errorMessage;
     return typeof message === 'string' && message ? message : undefined;

@@ -1,5 +1,6 @@
 import { CANCELLABLE_STATUSES } from '../orders/status';
 import type { OrderRecord } from '../orders/store';
+import { TASK_FAILURES } from '../shared/workflow/task-failures';
 
 /**
  * The contract between the state machine and the code around it. Every task function and every
@@ -34,9 +35,9 @@ export interface WorkflowStep {
 
 /** Task-token failures and task errors the definition catches by name. */
 export const WORKFLOW_ERRORS = {
-  cancelled: 'OrderCancelled',
-  rejected: 'ApprovalRejected',
-  fulfilmentFailed: 'FulfilmentFailed',
+  cancelled: TASK_FAILURES['order-cancelled'],
+  rejected: TASK_FAILURES['order-rejected'],
+  fulfilmentFailed: TASK_FAILURES['fulfilment-failed'],
   insufficientStock: 'InsufficientStock',
 } as const;
 

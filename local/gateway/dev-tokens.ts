@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
 import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
-import { GROUPS_CLAIM, TENANT_CLAIM } from '../../functions/shared/auth/claims';
+import type { TokenUse } from '../../functions/shared/auth/claims';
 import type { Role } from '../../functions/shared/auth/roles';
+import { readPrivateFile, writePrivateFile } from '../private-files';
+import { claimsOf } from './claims-of';
 
 /**
  * The local stand-in for Cognito and the HTTP API JWT authorizer: an ES256 development key
@@ -25,19 +26,22 @@ export async function newSigningKey(): Promise<DevSigningKey> {
   return { privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
 }
 
-/** Loads the development key from `file`, creating it (mode 0600) on first use. */
+/** Loads the development key from `file`, creating it (mode 0600) on first use; refuses a file others may read. */
 export async function loadOrCreateSigningKey(file: string): Promise<DevSigningKey> {
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSigningKey;
-  const key = await newSigningKey();
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(key), { mode: 0o600 });
-  return key;
+  const text = existsSync(file)
+    ? readPrivateFile(file)
+    : writePrivateFile(file, JSON.stringify(await newSigningKey()));
+  return JSON.parse(text) as DevSigningKey;
 }
 
 export interface TokenRequest {
   tenantId: string;
   userId: string;
   roles: Role[];
+  partnerId?: string;
+  scopes?: string[];
+  /** The token type; the gateway's functions take only the configured one (`ORDERLY_TOKEN_USE`). */
+  tokenUse?: TokenUse;
   expiresInSeconds?: number;
 }
 
@@ -47,7 +51,8 @@ export async function issueToken(key: DevSigningKey, request: TokenRequest): Pro
   if (!Number.isInteger(lifetime) || lifetime > MAX_DEV_TOKEN_SECONDS)
     throw new RangeError(`A development token lives at most ${MAX_DEV_TOKEN_SECONDS} seconds`);
   const privateKey = await importJWK(key.privateJwk, ALG);
-  return new SignJWT({ [TENANT_CLAIM]: request.tenantId, [GROUPS_CLAIM]: request.roles, token_use: 'id' })
+  const { sub: _, ...claims } = claimsOf(request, request.tokenUse);
+  return new SignJWT(claims)
     .setProtectedHeader({ alg: ALG, kid: 'orderly-dev' })
     .setIssuer(DEV_ISSUER)
     .setAudience(DEV_AUDIENCE)

@@ -11,6 +11,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { HttpFunction } from '../../functions/manifest';
 import { HttpError, UnauthorizedError } from '../../functions/shared/http/errors';
 import { problemFromError } from '../../functions/shared/http/problem';
+import { SECURITY_HEADERS } from '../../functions/shared/http/security-headers';
 import type { LambdaRuntime } from '../lambda/runtime';
 import type { Verifier } from './dev-tokens';
 import { buildHttpApiEvent, type IncomingRequest } from './event';
@@ -44,7 +45,7 @@ export async function startGateway(
     handle(req, res).catch((error) => {
       options.log?.(`gateway error: ${String(error)}`);
       if (!res.headersSent)
-        send(res, 500, { 'content-type': 'application/json' }, '{"message":"Internal Server Error"}');
+        sendOwn(res, 500, { 'content-type': 'application/json' }, '{"message":"Internal Server Error"}');
     });
   });
   server.keepAliveTimeout = 30_000;
@@ -59,7 +60,8 @@ export async function startGateway(
     const body = JSON.stringify(problem);
     socket.end(
       `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\n` +
-        `content-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        `content-type: application/problem+json\r\n${rawHeaders(SECURITY_HEADERS)}` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
 
@@ -70,7 +72,12 @@ export async function startGateway(
     const url = new URL(req.url ?? '/', 'http://localhost');
     const body = await readBody(req);
     if (body === 'too-large') {
-      return send(res, 413, { 'content-type': 'application/json' }, '{"message":"Request Entity Too Large"}');
+      return sendOwn(
+        res,
+        413,
+        { 'content-type': 'application/json' },
+        '{"message":"Request Entity Too Large"}',
+      );
     }
     const method = req.method ?? 'GET';
     let match: ReturnType<typeof router.match>;
@@ -120,7 +127,7 @@ export async function startGateway(
       // API answers with a bare 500 (its own 503 is for the 30 s integration timeout, which no
       // function of the manifest reaches: their limits are shorter).
       options.log?.(`${match.routeKey} failed: ${String(error)}`);
-      return send(res, 500, { 'content-type': 'application/json' }, '{"message":"Internal Server Error"}');
+      return sendOwn(res, 500, { 'content-type': 'application/json' }, '{"message":"Internal Server Error"}');
     }
     const response = toHttpResponse(result);
     send(res, response.statusCode ?? 200, response.headers ?? {}, responseBody(response), response.cookies);
@@ -164,13 +171,27 @@ function describeJwtFailure(error: unknown): string {
 
 function sendProblem(res: ServerResponse, error: unknown, requestId: string) {
   const { problem, headers } = problemFromError(error, requestId);
-  send(
+  sendOwn(
     res,
     problem.status,
     { 'content-type': 'application/problem+json', ...headers },
     JSON.stringify(problem),
   );
 }
+
+/**
+ * What the gateway answers itself carries the API's security headers. A function's response
+ * passes as the function made it, as API Gateway passes it: the functions add their own, and a
+ * function that forgot would show here as it would in AWS.
+ */
+function sendOwn(res: ServerResponse, status: number, headers: Record<string, string>, body: string) {
+  send(res, status, { ...headers, ...SECURITY_HEADERS }, body);
+}
+
+const rawHeaders = (headers: Readonly<Record<string, string>>) =>
+  Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
 
 /** Payload format 2.0: a result without `statusCode` is a 200 JSON body. */
 function toHttpResponse(result: unknown): APIGatewayProxyStructuredResultV2 {

@@ -63,9 +63,18 @@ export interface WorkflowRunnerOptions {
   recordEvents?: boolean;
 }
 
+/**
+ * Step Functions' API as the twin's endpoint (local/stepfunctions/) serves it to the functions:
+ * like AWS, SendTaskFailure takes whatever error and cause it is sent. The functions' own port
+ * sends only codes (functions/shared/workflow/task-failures.ts).
+ */
+export interface StepFunctionsApi extends Omit<WorkflowPort, 'sendTaskFailure'> {
+  sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void>;
+}
+
 export interface WorkflowRunner {
-  /** What the twin's Step Functions endpoint (local/stepfunctions/) serves to the functions. */
-  port: WorkflowPort;
+  /** What the twin's Step Functions endpoint serves to the functions. */
+  port: StepFunctionsApi;
   execution(name: string, stateMachine?: StateMachineId): ExecutionView | undefined;
   executions(): ExecutionView[];
   /** Resolves with the execution once it has ended (started or not yet when called). */
@@ -74,6 +83,11 @@ export interface WorkflowRunner {
   waitForTaskToken(name: string, stateName?: string, timeoutMs?: number): Promise<PendingTask>;
   /** Tasks parked on a token, oldest first. */
   pendingTasks(): PendingTask[];
+  /**
+   * Every task token this runner has minted, answered or not, oldest first: what tests look for
+   * in responses, timelines and logs, where none may appear. Kept while events are recorded.
+   */
+  mintedTokens(): readonly string[];
   /** Aborts every running execution; their tokens become invalid and no timer of theirs is left. */
   stop(): Promise<void>;
 }
@@ -117,7 +131,7 @@ export function createWorkflowRunner(options: WorkflowRunnerOptions): WorkflowRu
   const notify = () => {
     for (const check of [...waiters]) check();
   };
-  const tokens = createTaskTokens(notify);
+  const tokens = createTaskTokens(notify, { keepMinted: recordEvents });
   let stopped = false;
 
   for (const [id, source] of Object.entries(options.definitions) as [StateMachineId, DefinitionSource][]) {
@@ -248,7 +262,7 @@ export function createWorkflowRunner(options: WorkflowRunnerOptions): WorkflowRu
     return finish(record, { status: 'FAILED', error: name, cause: message });
   };
 
-  const port: WorkflowPort = {
+  const port: StepFunctionsApi = {
     async startExecution({ stateMachine, name, input }): Promise<StartExecutionResult> {
       if (stopped) throw new Error('The workflow runner has stopped');
       const machine = machines.get(stateMachine);
@@ -383,6 +397,8 @@ export function createWorkflowRunner(options: WorkflowRunnerOptions): WorkflowRu
     },
 
     pendingTasks: () => tokens.parked(),
+
+    mintedTokens: () => tokens.minted(),
 
     async stop() {
       stopped = true;

@@ -29,12 +29,15 @@ interface Entry extends PendingTask {
   answer: (outcome: TaskOutcome) => void;
 }
 
-export function createTaskTokens(onChange: () => void) {
+/** `keepMinted`: remember every token ever minted, for tests that look for one where none may be. */
+export function createTaskTokens(onChange: () => void, options: { keepMinted?: boolean } = {}) {
   const pending = new Map<string, Entry>();
+  const minted: string[] = [];
 
   return {
     mint(owner: TaskTokenOwner, timeoutAt?: Date): { token: string; outcome: Promise<TaskOutcome> } {
       const token = randomBytes(32).toString('base64url');
+      if (options.keepMinted) minted.push(token);
       const outcome = new Promise<TaskOutcome>((answer) => {
         pending.set(token, {
           ...owner,
@@ -86,6 +89,11 @@ export function createTaskTokens(onChange: () => void) {
     revokeAll(): void {
       pending.clear();
       onChange();
+    },
+
+    /** Every token minted so far, oldest first (none unless `keepMinted`). A copy: nothing can be answered through it. */
+    minted(): readonly string[] {
+      return [...minted];
     },
 
     /** Tasks whose function has returned and that wait for their token, oldest first. */

@@ -12,8 +12,14 @@ export interface BenchShop {
 type Call = ReturnType<typeof benchClient>;
 
 export async function openBenchShop(twin: Twin, call: Call, tenantId = 'bench'): Promise<BenchShop> {
+  // The fulfilment user works for the tenant's default partner, which serves every order here.
   const token = (userId: string, role: 'admin' | 'sales' | 'approver' | 'fulfilment') =>
-    twin.token({ tenantId, userId, roles: [role] });
+    twin.token({
+      tenantId,
+      userId,
+      roles: [role],
+      ...(role === 'fulfilment' ? { partnerId: 'in-house' } : {}),
+    });
   const tokens = {
     admin: await token('bench-admin', 'admin'),
     sales: await token('bench-sales', 'sales'),

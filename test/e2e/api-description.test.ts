@@ -53,5 +53,6 @@ describe('the API describes itself', () => {
       );
       assert.ok(res.status < 500, `${operation.method} ${operation.path} answered ${res.status}`);
     }
-  });
+    // One cold start per function, one after another: minutes on a busy 2-core machine.
+  }, 300_000);
 });

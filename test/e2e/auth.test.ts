@@ -48,13 +48,38 @@ describe('authentication and roles over HTTP', () => {
     assert.match(res.body.detail, /signature/);
   });
 
+  it('refuses an access token where the deployment takes ID tokens (token_use)', async () => {
+    const access = await twin.token({
+      tenantId: 'acme',
+      userId: 'ann',
+      roles: ['admin'],
+      tokenUse: 'access',
+    });
+    const res = await twin.client(access).get('/v1/customers');
+    assertUnauthorized(res);
+    assert.match(res.body.detail, /ID tokens only/);
+  });
+
+  it('gives an integration only the routes its scopes name', async () => {
+    const tenantId = `scopes-${process.pid}`;
+    const erp = (scopes: string[]) => twin.token({ tenantId, userId: 'erp', roles: ['integration'], scopes });
+    const reader = twin.client(await erp(['customers:read']));
+    assert.equal((await reader.get('/v1/customers')).status, 200);
+    const refused = await reader.post('/v1/customers', { name: 'Acme' });
+    assert.equal(refused.status, 403);
+    assert.match(refused.body.detail, /needs the scope customers:write/);
+    assert.equal((await reader.get('/v1/orders')).status, 403);
+    const writer = twin.client(await erp(['customers:write']));
+    assert.equal((await writer.post('/v1/customers', { name: 'Acme' })).status, 201);
+  });
+
   it('answers 403 when none of the caller’s roles may call the route, and writes nothing', async () => {
     const { tenantId, token } = await tenantTokens(twin, ['analyst']);
     const res = await twin.client(token).post('/v1/customers', { name: 'Should not exist' });
     assert.equal(res.status, 403);
     assert.equal(res.headers.get('content-type'), 'application/problem+json');
     assert.equal(res.body.type, 'urn:orderly:problem:forbidden');
-    assert.match(res.body.detail, /admin, sales, integration/);
+    assert.match(res.body.detail, /admin, finance, sales, integration/);
     const admin = await twin.token({ tenantId, userId: 'a', roles: ['admin'] });
     assert.deepEqual((await apiClient(twin.url, admin).get('/v1/customers')).body.items, []);
   });

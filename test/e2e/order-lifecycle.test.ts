@@ -67,6 +67,7 @@ describe('an order from creation to feedback, over HTTP', () => {
     assert.deepEqual(order.body.feedback.rating, 5);
     assert.equal(order.body.approval.levels[0].decidedBy, 'alice');
     assert.equal(order.body.shipments[0].trackingNumber, 'JD0001');
+    assert.equal(order.body.partnerId, 'in-house', 'assigned to the default partner, who shipped it');
     assert.equal(order.headers.get('etag'), `"${order.body.version}"`);
 
     const timeline = await shop.sales.get(`/v1/orders/${id}/timeline?limit=100`);

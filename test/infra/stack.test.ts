@@ -268,6 +268,7 @@ describe('IAM: least privilege from the manifest', () => {
     assert.deepEqual(readers.sort(), [
       'getOrderTimeline',
       'listApprovals',
+      'listAudit',
       'listCustomers',
       'listOrders',
       'listProducts',

@@ -21,7 +21,7 @@ const { defaultRuleSet } = await import('../../functions/approvals/defaults');
 const stats = new TwinStats();
 installLocalIam(
   dynamodb,
-  { [tables.domain]: 'domain', [tables.idempotency]: 'idempotency' },
+  { [tables.domain]: 'domain', [tables.idempotency]: 'idempotency', [tables.audit]: 'audit' },
   () => currentInvocation.getStore(),
   (name, command) => stats.record(name, command),
 );
@@ -54,17 +54,23 @@ describe('approval rules: DynamoDB requests per operation, within the manifest g
     });
   });
 
-  it('putApprovalRules: one PutItem, also when stale; none when the rules are refused', async () => {
+  it('putApprovalRules: the rules before (for the audit), then one write; a stale version stops at the read', async () => {
+    // The defaults saved as they are change nothing in force: no audit record, one PutItem.
     assert.deepEqual(await counted('putApprovalRules', put, PUT('0')), {
       status: 200,
-      byCommand: { PutItemCommand: 1 },
+      byCommand: { GetItemCommand: 1, PutItemCommand: 1 },
+    });
+    const changed = { ...defaultRuleSet(), creditOverrideRoles: ['admin', 'finance'] };
+    assert.deepEqual(await counted('putApprovalRules', put, PUT('1', changed)), {
+      status: 200,
+      byCommand: { GetItemCommand: 1, TransactWriteItemsCommand: 1 },
     });
     assert.deepEqual(await counted('putApprovalRules', put, PUT('0')), {
       status: 412,
-      byCommand: { PutItemCommand: 1 },
+      byCommand: { GetItemCommand: 1 },
     });
     const unusable = { rules: defaultRuleSet().rules.slice(0, 1) };
-    assert.deepEqual(await counted('putApprovalRules', put, PUT('1', unusable)), {
+    assert.deepEqual(await counted('putApprovalRules', put, PUT('2', unusable)), {
       status: 422,
       byCommand: {},
     });

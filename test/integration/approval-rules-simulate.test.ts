@@ -23,6 +23,8 @@ const facts = (totalMinor: number): Facts => ({
   openBalanceMinor: 0,
   newCustomer: false,
   categories: ['tools'],
+  maxBelowListBps: 0,
+  termsChanges: [],
 });
 
 /**

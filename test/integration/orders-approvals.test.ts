@@ -63,7 +63,8 @@ describe('approving and rejecting orders', () => {
     assert.equal(own.status, 403);
     assert.match(own.body.detail, /You created this order/);
 
-    const wrongRole = await approveAs(principal(t.tenantId, ['fulfilment'], 'fritz'), order.id);
+    const fritz = { ...principal(t.tenantId, ['fulfilment'], 'fritz'), partnerId: 'in-house' };
+    const wrongRole = await approveAs(fritz, order.id);
     assert.equal(wrongRole.status, 403);
     assert.match(wrongRole.body.detail, /waits on the role 'approver'/);
 
@@ -242,7 +243,8 @@ describe('approving and rejecting orders', () => {
       {
         taskToken: token,
         error: 'ApprovalRejected',
-        cause: 'price too low',
+        // A code: the approver's comment stays on the order, out of the execution history.
+        cause: '{"code":"order-rejected"}',
       },
     );
     const record = await getOrderRecord(t.tenantId, order.id);
@@ -379,7 +381,7 @@ describe('approving within the customer’s credit limit', () => {
       t.tenantId,
       { ...defaultRuleSet(), creditOverrideRoles: ['approver'] },
       0,
-      'root',
+      { tenantId: t.tenantId, actor: 'root', requestId: 'test', operation: 'putApprovalRules' },
       new Date().toISOString(),
     );
 
@@ -393,7 +395,7 @@ describe('approving within the customer’s credit limit', () => {
       t.tenantId,
       { ...defaultRuleSet(), creditOverrideRoles: [] },
       1,
-      'root',
+      { tenantId: t.tenantId, actor: 'root', requestId: 'test', operation: 'putApprovalRules' },
       new Date().toISOString(),
     );
     const second = await pendingOrder(t);

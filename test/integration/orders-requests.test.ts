@@ -116,7 +116,7 @@ describe('orders: DynamoDB requests per operation, within the manifest grants', 
   it('decisions and reports: one GetItem and one transaction; a refusal only the GetItem', async () => {
     const t = await setUpTenant();
     const alice = principal(t.tenantId, ['approver'], 'alice');
-    const wh = principal(t.tenantId, ['fulfilment'], 'wh-1');
+    const wh = { ...principal(t.tenantId, ['fulfilment'], 'wh-1'), partnerId: 'in-house' };
     const post = (orderId: string, action: string, body: unknown, who = t.sales) => ({
       routeKey: `POST /v1/orders/{orderId}/${action}`,
       pathParameters: { orderId },

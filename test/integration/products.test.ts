@@ -322,11 +322,14 @@ describe('products against DynamoDB Local', () => {
 
   it('allows each operation only to its roles', async () => {
     const tenant = uniqueTenant();
-    const { body: product } = await createProduct(principal(tenant, ['sales']), widget());
-    assert.equal(
-      (await createProduct(principal(tenant, ['fulfilment']), widget({ sku: 'NOPE' }))).status,
-      403,
-    );
+    const { body: product } = await createProduct(principal(tenant, ['finance']), widget());
+    // A new product sets a price: commercial terms, which sales and fulfilment do not set.
+    for (const role of ['sales', 'fulfilment', 'integration'] as const)
+      assert.equal(
+        (await createProduct(principal(tenant, [role]), widget({ sku: 'NOPE' }))).status,
+        403,
+        role,
+      );
     assert.equal(
       (await adjustStock(principal(tenant, ['sales']), product.id, { delta: 1, reason: 'receipt' })).status,
       403,

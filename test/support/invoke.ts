@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { GROUPS_CLAIM, TENANT_CLAIM } from '../../functions/shared/auth/claims';
 import type { Principal } from '../../functions/shared/auth/principal';
 import type { HttpLambda } from '../../functions/shared/http/handler';
+import { claimsOf } from '../../local/gateway/claims-of';
 import { buildHttpApiEvent } from '../../local/gateway/event';
 
 export interface InvokeOptions {
@@ -33,13 +33,7 @@ export async function invoke(handler: HttpLambda, options: InvokeOptions): Promi
     ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
     ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
   };
-  const claims = options.principal
-    ? {
-        sub: options.principal.userId,
-        [TENANT_CLAIM]: options.principal.tenantId,
-        [GROUPS_CLAIM]: options.principal.roles,
-      }
-    : undefined;
+  const claims = options.principal ? claimsOf(options.principal) : undefined;
   const event = buildHttpApiEvent(
     {
       method,

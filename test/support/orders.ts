@@ -4,7 +4,8 @@ import { createCustomer, customerKey } from '../../functions/customers/store';
 import { inboxAttributes, levelsFromRule, type RequiredLevel } from '../../functions/orders/approval-levels';
 import { createOrder } from '../../functions/orders/create-order';
 import { reportDelivery, reportShipment } from '../../functions/orders/fulfilment-reports';
-import { orderKey } from '../../functions/orders/keys';
+import { orderKey, partnerIndexAttributes } from '../../functions/orders/keys';
+import { TENANT_WIDE } from '../../functions/orders/partner-scope';
 import type { Order, OrderCreate } from '../../functions/orders/schemas';
 import type { OrderStatus } from '../../functions/orders/status';
 import {
@@ -15,6 +16,8 @@ import {
 } from '../../functions/orders/store';
 import { reserveStock } from '../../functions/products/stock-items';
 import { getProduct, createProduct as putProduct } from '../../functions/products/store';
+import { partnerFor } from '../../functions/settings/fulfilment-partners';
+import { getPartnerRouting } from '../../functions/settings/store';
 import type { Principal } from '../../functions/shared/auth/principal';
 import { documentClient, domainTableName } from '../../functions/shared/db/client';
 import type { Money } from '../../functions/shared/money';
@@ -25,6 +28,7 @@ import {
   useWorkflowPort,
   type WorkflowPort,
 } from '../../functions/shared/workflow/port';
+import { type TaskFailureCode, taskFailure } from '../../functions/shared/workflow/task-failures';
 import type { WorkflowStep } from '../../functions/workflow/steps';
 import { principal, uniqueTenant } from './invoke';
 
@@ -37,6 +41,7 @@ import { principal, uniqueTenant } from './invoke';
 export class RecordingWorkflowPort implements WorkflowPort {
   readonly starts: { stateMachine: StateMachineId; name: string; input: unknown }[] = [];
   readonly successes: { taskToken: string; output: WorkflowStep }[] = [];
+  /** Error and cause as Step Functions receives them from the AWS adapter. */
   readonly failures: { taskToken: string; error: string; cause: string }[] = [];
   /** Tokens Step Functions no longer accepts (answered, timed out, execution ended). */
   readonly invalid = new Set<string>();
@@ -56,7 +61,8 @@ export class RecordingWorkflowPort implements WorkflowPort {
     this.successes.push({ taskToken, output: output as WorkflowStep });
   }
 
-  async sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void> {
+  async sendTaskFailure(taskToken: string, code: TaskFailureCode): Promise<void> {
+    const { error, cause } = taskFailure(code);
     this.answer(taskToken);
     this.failures.push({ taskToken, error, cause });
   }
@@ -254,18 +260,31 @@ export async function reserve(t: TenantFixture, orderId: string): Promise<OrderR
   });
 }
 
-/** STOCK_RESERVED → IN_FULFILMENT with the shipment token parked, as RequestFulfilment does. */
+/**
+ * STOCK_RESERVED → IN_FULFILMENT with the shipment token parked and the order assigned to the
+ * partner the tenant's routing names (`in-house` for a tenant that never saved one), as
+ * RequestFulfilment does.
+ */
 export async function requestFulfilment(
   t: TenantFixture,
   orderId: string,
   token = `token-shipment-${orderId}`,
 ): Promise<string> {
   const before = await getOrderRecord(t.tenantId, orderId);
+  const partnerId = partnerFor(before, (await getPartnerRouting(t.tenantId)).routing);
   const at = new Date().toISOString();
   await changeOrder(t.tenantId, before, {
     toStatus: 'IN_FULFILMENT',
-    set: { task: { kind: 'shipment', token, enteredAt: at } satisfies PendingTask },
-    event: { type: 'FULFILMENT_REQUESTED', actor: { type: 'system', id: 'workflow' } },
+    set: {
+      task: { kind: 'shipment', token, enteredAt: at } satisfies PendingTask,
+      partnerId,
+      ...partnerIndexAttributes(t.tenantId, before, partnerId),
+    },
+    event: {
+      type: 'FULFILMENT_REQUESTED',
+      actor: { type: 'system', id: 'workflow' },
+      details: { partnerId },
+    },
     now: at,
   });
   return token;
@@ -290,13 +309,15 @@ export async function orderIn(
   if (status === 'SHIPPED' || status === 'DELIVERED') {
     await reportShipment(
       t.tenantId,
+      TENANT_WIDE,
       order.id,
       { carrier: 'DHL', trackingNumber: 'JD0001' },
       partner(),
       new Date(),
     );
   }
-  if (status === 'DELIVERED') await reportDelivery(t.tenantId, order.id, {}, partner(), new Date());
+  if (status === 'DELIVERED')
+    await reportDelivery(t.tenantId, TENANT_WIDE, order.id, {}, partner(), new Date());
   return getOrderRecord(t.tenantId, order.id);
 }
 

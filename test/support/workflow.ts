@@ -38,15 +38,16 @@ let tenants = 0;
 
 export async function openShop(twin: TestTwin, products: ProductSeed[] = DEFAULT_STOCK): Promise<Shop> {
   const tenantId = `wf-${process.pid}-${tenants++}`;
-  const client = async (userId: string, roles: Role[]) =>
-    twin.client(await twin.token({ tenantId, userId, roles }));
+  // The partner works for the tenant's default partner, which serves every order of a tenant that routes none.
+  const client = async (userId: string, roles: Role[], partnerId?: string) =>
+    twin.client(await twin.token({ tenantId, userId, roles, ...(partnerId ? { partnerId } : {}) }));
   const shop = {
     tenantId,
     sales: await client('sam', ['sales']),
     alice: await client('alice', ['approver']),
     bob: await client('bob', ['approver']),
     admin: await client('ada', ['admin']),
-    partner: await client('parcel-partner', ['fulfilment']),
+    partner: await client('parcel-partner', ['fulfilment'], 'in-house'),
   };
   const customer = await shop.admin.post('/v1/customers', { name: 'Ada Ltd' });
   assert.equal(customer.status, 201, customer.text);
@@ -178,15 +179,17 @@ export function waitForEntry(
 
 /** The tenant's people again, on another twin (a restart issues tokens with its own key). */
 export async function reopenShop(twin: TestTwin, shop: Shop): Promise<Shop> {
-  const client = async (userId: string, roles: Role[]) =>
-    twin.client(await twin.token({ tenantId: shop.tenantId, userId, roles }));
+  const client = async (userId: string, roles: Role[], partnerId?: string) =>
+    twin.client(
+      await twin.token({ tenantId: shop.tenantId, userId, roles, ...(partnerId ? { partnerId } : {}) }),
+    );
   return {
     ...shop,
     sales: await client('sam', ['sales']),
     alice: await client('alice', ['approver']),
     bob: await client('bob', ['approver']),
     admin: await client('ada', ['admin']),
-    partner: await client('parcel-partner', ['fulfilment']),
+    partner: await client('parcel-partner', ['fulfilment'], 'in-house'),
   };
 }
 

@@ -14,6 +14,8 @@ const facts = (over: Partial<Facts> = {}): Facts => ({
   openBalanceMinor: 0,
   newCustomer: false,
   categories: ['tools'],
+  maxBelowListBps: 0,
+  termsChanges: [],
   ...over,
 });
 
@@ -260,7 +262,7 @@ describe('default approval rules', () => {
   it('are a fresh copy each time', () => {
     const copy = defaultRuleSet();
     copy.rules.pop();
-    assert.equal(defaultRuleSet().rules.length, 5);
+    assert.equal(defaultRuleSet().rules.length, 7);
   });
 });
 
@@ -349,5 +351,165 @@ describe('approval engine: the credit guard', () => {
     const decision = decide(defaultRuleSet(), over);
     assert.equal(decision.ruleId, 'over-credit-limit');
     assert.equal(decision.guarded, undefined);
+  });
+});
+
+describe('approval engine: terms that changed under an order', () => {
+  const CREATED = '2026-03-01T10:00:00.000Z';
+  const hoursFromCreation = (hours: number) =>
+    new Date(Date.parse(CREATED) + hours * 3_600_000).toISOString();
+  const change = (
+    hours: number,
+    by: string,
+    subject: 'product' | 'customer' = 'product',
+  ): Facts['termsChanges'][number] => ({
+    subject,
+    ref: subject === 'product' ? 'WIDGET' : '01JZ00000000000000000000C1',
+    at: hoursFromCreation(hours),
+    by,
+  });
+  const ordered = (termsChanges: Facts['termsChanges'], over: Partial<Facts> = {}) =>
+    facts({ createdAt: CREATED, createdBy: 'sam', termsChanges, ...over });
+
+  it('belowListPriceBpsAbove is strictly above, and records what it saw', () => {
+    assert.equal(hit({ belowListPriceBpsAbove: 1500 }, facts({ maxBelowListBps: 1500 })), false);
+    assert.equal(hit({ belowListPriceBpsAbove: 1500 }, facts({ maxBelowListBps: 1501 })), true);
+    assert.equal(hit({ belowListPriceBpsAbove: 0 }, facts({ maxBelowListBps: 0 })), false);
+    const rules = { rules: [defineRule('cut', 'Cut', { belowListPriceBpsAbove: 1500 }, approve), fallback] };
+    assert.deepEqual(decide(rules, facts({ maxBelowListBps: 5000 })).observed, { maxBelowListBps: 5000 });
+  });
+
+  it('termsChangedWithin counts changes from `seconds` before creation, and after it', () => {
+    const day = { termsChangedWithin: { seconds: 86_400 } };
+    assert.equal(hit(day, ordered([change(-24, 'ann')])), true, 'exactly 24 h before');
+    assert.equal(hit(day, ordered([change(-24.001, 'ann')])), false);
+    assert.equal(
+      hit(day, ordered([change(2, 'ann', 'customer')])),
+      true,
+      'after creation, before the decision',
+    );
+    assert.equal(hit(day, ordered([])), false);
+    assert.equal(hit({ termsChangedWithin: { seconds: 60 } }, ordered([change(-1, 'ann')])), false);
+  });
+
+  it('termsChangedWithin with byOrderCreator counts only the order creator’s changes', () => {
+    const own = { termsChangedWithin: { seconds: 86_400, byOrderCreator: true } };
+    assert.equal(hit(own, ordered([change(-1, 'ann')])), false);
+    assert.equal(hit(own, ordered([change(-1, 'ann'), change(-2, 'sam', 'customer')])), true);
+    assert.equal(hit(own, ordered([change(-30, 'sam')])), false, 'the creator’s, but too long ago');
+    const anyone = { termsChangedWithin: { seconds: 86_400, byOrderCreator: false } };
+    assert.equal(hit(anyone, ordered([change(-1, 'ann')])), true, 'false: anyone’s change counts');
+  });
+
+  it('termsChangedWithin records the changes that counted, and what they were judged against', () => {
+    const rules = {
+      rules: [
+        defineRule(
+          'own',
+          'Own',
+          { termsChangedWithin: { seconds: 86_400, byOrderCreator: true } },
+          { type: 'require-approval' as const, levels: [{ role: 'approver' as const, slaSeconds: 600 }] },
+        ),
+        fallback,
+      ],
+    };
+    const decision = decide(rules, ordered([change(-1, 'ann'), change(-2, 'sam'), change(-48, 'sam')]));
+    assert.deepEqual(decision.observed, {
+      termsChanges: [change(-2, 'sam')],
+      createdAt: CREATED,
+      createdBy: 'sam',
+    });
+    assert.ok(Decision.safeParse(decision).success, 'stored decisions read back');
+  });
+
+  it('termsChangedWithin never holds on facts stored before orders recorded their creation', () => {
+    const old = facts({ termsChanges: [change(0, 'sam')] });
+    assert.equal(hit({ termsChangedWithin: { seconds: 2_592_000 } }, old), false);
+  });
+
+  it('the schema bounds the window to 60 s … 30 days and knows its fields', () => {
+    const when = (termsChangedWithin: unknown) =>
+      RuleSet.safeParse({ rules: [{ ...fallback, when: { termsChangedWithin } }] }).success;
+    assert.equal(when({ seconds: 60 }), true);
+    assert.equal(when({ seconds: 2_592_000, byOrderCreator: true }), true);
+    assert.equal(when({ seconds: 59 }), false);
+    assert.equal(when({ seconds: 2_592_001 }), false);
+    assert.equal(when({ seconds: 3_600.5 }), false);
+    assert.equal(when({ seconds: 3_600, byCreator: true }), false);
+    assert.equal(when({}), false);
+    const below = (belowListPriceBpsAbove: unknown) =>
+      RuleSet.safeParse({ rules: [{ ...fallback, when: { belowListPriceBpsAbove } }] }).success;
+    assert.deepEqual(
+      [below(0), below(10_000), below(-1), below(10_001), below(1.5)],
+      [true, true, false, false, false],
+    );
+  });
+});
+
+describe('default approval rules: terms that changed under an order', () => {
+  const defaults = defaultRuleSet();
+  const CREATED = '2026-03-01T10:00:00.000Z';
+  const cut = (by: string, at = '2026-03-01T09:00:00.000Z') =>
+    facts({
+      createdAt: CREATED,
+      createdBy: 'sam',
+      termsChanges: [{ subject: 'product', ref: 'WIDGET', at, by }],
+    });
+  const eurBelow = (maxBelowListBps: number) =>
+    decide(defaults, facts({ totalMinor: 5_000, maxBelowListBps }));
+
+  it('follow over-credit-limit with own-terms-change, and deep-discount with below-list-price', () => {
+    assert.deepEqual(
+      defaults.rules.map((rule) => rule.id),
+      [
+        'over-credit-limit',
+        'own-terms-change',
+        'large-order',
+        'deep-discount',
+        'below-list-price',
+        'medium-order',
+        'default',
+      ],
+    );
+  });
+
+  it('ask an approver, then an admin, for an order right after its creator changed the terms of one of its products', () => {
+    const decision = decide(defaults, cut('sam'));
+    assert.equal(decision.outcome, 'require-approval');
+    assert.equal(decision.ruleId, 'own-terms-change');
+    assert.equal(decision.ruleName, 'Terms changed in the last 24 h by the order’s creator');
+    // Never less than what a large or deeply discounted order would need without the change.
+    assert.deepEqual(decision.levels, [
+      { role: 'approver', slaSeconds: 86_400, escalateTo: 'admin' },
+      { role: 'admin', slaSeconds: 86_400, escalateTo: 'admin' },
+    ]);
+    assert.equal(decide(defaults, cut('ann')).outcome, 'auto-approve', 'someone else’s change');
+    assert.equal(
+      decide(defaults, cut('sam', '2026-02-28T09:59:59.999Z')).outcome,
+      'auto-approve',
+      'more than a day before',
+    );
+  });
+
+  it('still reject over the credit limit first, even after the creator’s own change', () => {
+    const over = { ...cut('sam'), totalMinor: 50_000, creditLimitMinor: 40_000 };
+    assert.equal(decide(defaults, over).ruleId, 'over-credit-limit');
+  });
+
+  it('ask approver then admin for a line more than 15% below its list price', () => {
+    assert.equal(eurBelow(1_500).outcome, 'auto-approve');
+    const decision = eurBelow(5_000);
+    assert.equal(decision.ruleId, 'below-list-price');
+    assert.equal(decision.ruleName, 'A line more than 15% below its list price');
+    assert.deepEqual(
+      decision.levels?.map((level) => level.role),
+      ['approver', 'admin'],
+    );
+    assert.deepEqual(decision.observed, { maxBelowListBps: 5_000 });
+    assert.equal(
+      decide(defaults, facts({ maxLineDiscountBps: 1_600, maxBelowListBps: 1_600 })).ruleId,
+      'deep-discount',
+      'a discount alone is still a deep discount',
+    );
   });
 });

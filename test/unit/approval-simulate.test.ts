@@ -14,6 +14,8 @@ const facts = (over: Partial<Facts> = {}): Facts => ({
   openBalanceMinor: 0,
   newCustomer: false,
   categories: [],
+  maxBelowListBps: 0,
+  termsChanges: [],
   ...over,
 });
 
@@ -78,7 +80,7 @@ describe('approval rule simulation', () => {
     assert.equal(simulate(renamed, [big, rejected]).changed, 0);
 
     const slower = defaultRuleSet();
-    const large = slower.rules[1];
+    const large = slower.rules.find((rule) => rule.id === 'large-order');
     assert.ok(large?.then.type === 'require-approval');
     large.then.levels[1] = { role: 'admin', slaSeconds: 7_200 };
     assert.equal(simulate(slower, [big, rejected]).changed, 1);
@@ -115,6 +117,50 @@ describe('approval rule simulation', () => {
     const report = simulate(candidate, [newcomer, decided(facts({ totalMinor: 10 }))]);
     assert.equal(report.changed, 1);
     assert.equal(report.changes[0]?.candidate.outcome, 'auto-reject');
+  });
+
+  it('re-runs facts stored before list prices and terms changes were: no cut, no change seen', () => {
+    const before = {
+      currency: 'EUR',
+      totalMinor: 200_000,
+      maxLineDiscountBps: 0,
+      creditLimitMinor: null,
+      openBalanceMinor: 0,
+      newCustomer: false,
+      categories: [],
+    };
+    const old = { ...decided(facts({ totalMinor: 200_000 })), facts: before };
+    const candidate = defaultRuleSet();
+    candidate.rules.splice(
+      1,
+      0,
+      defineRule('any-cut', 'Any cut', { belowListPriceBpsAbove: 0 }, { type: 'auto-reject', reason: 'x' }),
+      defineRule(
+        'any-change',
+        'Any change',
+        { termsChangedWithin: { seconds: 60 } },
+        { type: 'auto-reject', reason: 'x' },
+      ),
+    );
+    const report = simulate(candidate, [old]);
+    assert.deepEqual([report.evaluated, report.skipped, report.changed], [1, 0, 0]);
+  });
+
+  it('sees a price cut and the creator’s own change in newer facts', () => {
+    const cut = decided(
+      facts({
+        maxBelowListBps: 5_000,
+        createdAt: '2026-03-01T10:00:00.000Z',
+        createdBy: 'sam',
+        termsChanges: [{ subject: 'product', ref: 'WIDGET', at: '2026-03-01T09:00:00.000Z', by: 'sam' }],
+      }),
+      { rules: [defineRule('rest', 'Rest', {}, { type: 'auto-approve' })] },
+    );
+    const report = simulate(defaultRuleSet(), [cut]);
+    assert.deepEqual(
+      report.changes.map((c) => [c.current.ruleId, c.candidate.ruleId]),
+      [['rest', 'own-terms-change']],
+    );
   });
 
   it('skips records whose decision or facts cannot be read, instead of guessing', () => {

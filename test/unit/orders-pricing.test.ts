@@ -21,6 +21,7 @@ const entry = (
     ...extra,
   },
 ];
+const AT = '2026-03-01T10:00:00.000Z';
 const catalogue = new Map([entry('A', 1999), entry('B', 1), entry('OLD', 100, { active: false })]);
 const order = (lines: { sku: string; quantity: number; discountBps?: number }[]) => ({
   customerId: '01HZZZZZZZZZZZZZZZZZZZZZZZ',
@@ -36,6 +37,7 @@ describe('pricing an order', () => {
         { sku: 'B', quantity: 1, discountBps: 5000 },
       ]),
       catalogue,
+      AT,
     );
     // 59.97 × 15% = 8.9955 → 9.00; 0.01 × 50% = 0.005 → 0.01.
     assert.deepEqual(
@@ -58,6 +60,7 @@ describe('pricing an order', () => {
             { sku: 'NOPE', quantity: 2 },
           ]),
           catalogue,
+          AT,
         ),
       (error: unknown) => {
         assert.ok(error instanceof UnprocessableOrderError);
@@ -73,9 +76,50 @@ describe('pricing an order', () => {
   it('refuses a total that cannot be represented exactly', () => {
     const huge = new Map([entry('BIG', Number.MAX_SAFE_INTEGER)]);
     assert.throws(
-      () => priceOrder(order([{ sku: 'BIG', quantity: 2 }]), huge),
+      () => priceOrder(order([{ sku: 'BIG', quantity: 2 }]), huge, AT),
       /exceeds what can be represented exactly/,
     );
+  });
+
+  it('records each line’s list price: the price before a cut within the last 24 h, else the price', () => {
+    const cut = new Map([
+      entry('CUT', 1_250, { priceBefore: { amountMinor: 2_500, changedAt: '2026-02-28T10:00:00.000Z' } }),
+      entry('OLDCUT', 1_250, { priceBefore: { amountMinor: 2_500, changedAt: '2026-02-28T09:59:59.999Z' } }),
+      entry('PLAIN', 1_999),
+    ]);
+    const { lines, totals } = priceOrder(
+      order([
+        { sku: 'CUT', quantity: 2 },
+        { sku: 'OLDCUT', quantity: 1 },
+        { sku: 'PLAIN', quantity: 1 },
+      ]),
+      cut,
+      AT,
+    );
+    assert.deepEqual(
+      lines.map((l) => [l.sku, l.unitPriceMinor, l.listPriceMinor, l.lineTotalMinor]),
+      [
+        ['CUT', 1_250, 2_500, 2_500],
+        ['OLDCUT', 1_250, 1_250, 1_250],
+        ['PLAIN', 1_999, 1_999, 1_999],
+      ],
+    );
+    assert.equal(totals.totalMinor, 5_749, 'the order is priced at today’s prices all the same');
+  });
+
+  it('records who changed a line’s product terms, within 30 days before the order', () => {
+    const changed = (at: string) => new Map([entry('A', 1_000, { termsChange: { at, by: 'ann' } })]);
+    const lineOf = (at: string) => priceOrder(order([{ sku: 'A', quantity: 1 }]), changed(at), AT).lines[0];
+    assert.deepEqual(
+      [
+        lineOf('2026-01-30T10:00:00.000Z')?.termsChangedAt,
+        lineOf('2026-01-30T10:00:00.000Z')?.termsChangedBy,
+      ],
+      ['2026-01-30T10:00:00.000Z', 'ann'],
+    );
+    const older = lineOf('2026-01-30T09:59:59.999Z');
+    assert.equal(older?.termsChangedAt, undefined);
+    assert.equal(older?.termsChangedBy, undefined);
   });
 
   it('numbers orders SO-year-sequence with six digits', () => {

@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { describe, it } from 'vitest';
-import { GROUPS_CLAIM, TENANT_CLAIM } from '../../functions/shared/auth/claims';
+import { afterEach, describe, it } from 'vitest';
+import {
+  GROUPS_CLAIM,
+  OAUTH_SCOPE_CLAIM,
+  PARTNER_CLAIM,
+  SCOPES_CLAIM,
+  TENANT_CLAIM,
+  TOKEN_USE_VARIABLE,
+} from '../../functions/shared/auth/claims';
 import { parseGroups, principalFromEvent } from '../../functions/shared/auth/principal';
+import { UnauthorizedError } from '../../functions/shared/http/errors';
 import { buildHttpApiEvent } from '../../local/gateway/event';
 
 /** The event the twin's gateway builds for a token with these groups, as API Gateway would. */
@@ -10,8 +18,17 @@ const eventWithGroups = (groups: unknown): APIGatewayProxyEventV2WithJWTAuthoriz
   buildHttpApiEvent(
     { method: 'GET', path: '/v1/customers', rawQueryString: '', headers: {}, body: Buffer.alloc(0) },
     { routeKey: 'GET /v1/customers' },
-    { sub: 'u1', [TENANT_CLAIM]: 'acme', [GROUPS_CLAIM]: groups },
+    { sub: 'u1', token_use: 'id', [TENANT_CLAIM]: 'acme', [GROUPS_CLAIM]: groups },
   );
+
+/** The event for a token with exactly these claims. */
+const eventWithClaims = (claims: Record<string, unknown>): APIGatewayProxyEventV2WithJWTAuthorizer =>
+  buildHttpApiEvent(
+    { method: 'GET', path: '/v1/customers', rawQueryString: '', headers: {}, body: Buffer.alloc(0) },
+    { routeKey: 'GET /v1/customers' },
+    claims,
+  );
+const base = { sub: 'u1', [TENANT_CLAIM]: 'acme', [GROUPS_CLAIM]: ['integration'] };
 
 describe('parseGroups', () => {
   it('reads the flattened array claim the HTTP API JWT authorizer passes', () => {
@@ -64,5 +81,48 @@ describe('principalFromEvent', () => {
       eventWithGroups(['analyst,admin']).requestContext.authorizer.jwt.claims[GROUPS_CLAIM],
       '[analyst,admin]',
     );
+  });
+});
+
+describe('the token type the deployment takes', () => {
+  afterEach(() => {
+    delete process.env[TOKEN_USE_VARIABLE];
+  });
+  const refused = (claims: Record<string, unknown>, detail: RegExp) =>
+    assert.throws(
+      () => principalFromEvent(eventWithClaims(claims)),
+      (error: unknown) => error instanceof UnauthorizedError && detail.test(error.detail),
+    );
+
+  it('takes ID tokens by default and refuses an access token, or a token that does not say', () => {
+    assert.equal(principalFromEvent(eventWithClaims({ ...base, token_use: 'id' })).userId, 'u1');
+    refused({ ...base, token_use: 'access' }, /takes ID tokens only/);
+    refused(base, /takes ID tokens only/);
+  });
+
+  it('takes access tokens only when configured so', () => {
+    process.env[TOKEN_USE_VARIABLE] = 'access';
+    assert.equal(principalFromEvent(eventWithClaims({ ...base, token_use: 'access' })).userId, 'u1');
+    refused({ ...base, token_use: 'id' }, /takes access tokens only/);
+  });
+});
+
+describe('partner and scopes', () => {
+  const principal = (claims: Record<string, unknown>) =>
+    principalFromEvent(eventWithClaims({ ...base, token_use: 'id', ...claims }));
+
+  it('reads the partner claim, and refuses one that is no partner id', () => {
+    assert.equal(principal({ [PARTNER_CLAIM]: 'acme-logistics' }).partnerId, 'acme-logistics');
+    assert.equal(principal({}).partnerId, undefined);
+    assert.throws(() => principal({ [PARTNER_CLAIM]: 'ACME#1' }), UnauthorizedError);
+  });
+
+  it('reads scopes from the custom attribute (ID tokens) and from OAuth’s scope (access tokens)', () => {
+    assert.deepEqual(principal({ [SCOPES_CLAIM]: 'orders:read  orders:write' }).scopes, [
+      'orders:read',
+      'orders:write',
+    ]);
+    assert.deepEqual(principal({ [OAUTH_SCOPE_CLAIM]: 'stock:write' }).scopes, ['stock:write']);
+    assert.equal(principal({}).scopes, undefined);
   });
 });

@@ -15,7 +15,8 @@ describe('why compensation cancels an order', () => {
       status: 'IN_FULFILMENT',
       cancelRequest: { reason: 'Ordered twice', by: 'sam', at: '2026-03-02T08:00:00.000Z' },
     });
-    assert.deepEqual(cancellationFor(order, { Error: 'OrderCancelled', Cause: 'Ordered twice' }, NOW), {
+    const cancelled = { Error: 'OrderCancelled', Cause: '{"code":"order-cancelled"}' };
+    assert.deepEqual(cancellationFor(order, cancelled, NOW), {
       code: 'CANCELLED_BY_USER',
       reason: 'Ordered twice',
       by: { type: 'user', id: 'sam' },
@@ -27,22 +28,26 @@ describe('why compensation cancels an order', () => {
     );
   });
 
-  it('passes on the partner’s reason for a fulfilment failure', () => {
+  it('passes on the partner’s reason for a fulfilment failure from the order, never from the task’s cause', () => {
     const reported = anOrder({
       status: 'IN_FULFILMENT',
       fulfilmentFailure: { reason: 'Machine broken', by: 'partner-1', at: '2026-03-02T08:00:00.000Z' },
     });
-    const fromOrder = cancellationFor(reported, { Error: 'FulfilmentFailed', Cause: 'Machine broken' }, NOW);
+    const failed = { Error: 'FulfilmentFailed', Cause: '{"code":"fulfilment-failed"}' };
+    const fromOrder = cancellationFor(reported, failed, NOW);
     assert.deepEqual(
       [fromOrder.code, fromOrder.reason],
       ['FULFILMENT_FAILED', 'The fulfilment partner cannot fulfil the order: Machine broken'],
     );
-    const fromError = cancellationFor(
-      anOrder({ status: 'IN_FULFILMENT' }),
-      { Error: 'FulfilmentFailed', Cause: 'Out of material' },
-      NOW,
-    );
-    assert.equal(fromError.reason, 'The fulfilment partner cannot fulfil the order: Out of material');
+    // A task failure's cause is a code: it is not a reason, and text there is not passed on.
+    for (const Cause of ['{"code":"fulfilment-failed"}', 'Out of material']) {
+      const fromError = cancellationFor(
+        anOrder({ status: 'IN_FULFILMENT' }),
+        { Error: 'FulfilmentFailed', Cause },
+        NOW,
+      );
+      assert.equal(fromError.reason, 'The fulfilment partner cannot fulfil the order.');
+    }
   });
 
   it('explains insufficient stock with the task’s own message, naming the SKUs', () => {

@@ -16,6 +16,8 @@ const facts = (extra: Partial<Facts> = {}): Facts => ({
   openBalanceMinor: 0,
   newCustomer: true,
   categories: ['parts'],
+  maxBelowListBps: 0,
+  termsChanges: [],
   ...extra,
 });
 const base = { ruleId: 'r1', ruleName: 'Rule one' };

@@ -63,7 +63,13 @@ describe('Advance: concurrent decisions for one customer’s credit', () => {
         const t = await orders.setUpTenant({ creditLimit: { amountMinor: LIMIT, currency: 'EUR' } });
         if (variant === 'no credit rule') {
           const rules = [defineRule('default', 'Everything', {}, { type: 'auto-approve' })];
-          await putRuleSet(t.tenantId, { rules }, 0, 'admin', new Date().toISOString());
+          const context = {
+            tenantId: t.tenantId,
+            actor: 'admin',
+            requestId: 'test',
+            operation: 'putApprovalRules',
+          };
+          await putRuleSet(t.tenantId, { rules }, 0, context, new Date().toISOString());
         }
         // Every task returned a step: none ran out of CONTENDED_ATTEMPTS (that throws TransientError).
         const { steps, records, transactions } = await decideAtOnce(t);

@@ -51,7 +51,7 @@ async function everythingNeedsApproval(shop: Shop, level: Level) {
       ],
     },
     0,
-    'test-setup',
+    { tenantId: shop.tenantId, actor: 'test-setup', requestId: 'test', operation: 'putApprovalRules' },
     new Date().toISOString(),
   );
 }

@@ -17,6 +17,7 @@ const { cancelOrder } = await import('../../functions/orders/cancel-order');
 const { reportFulfilmentFailure } = await import('../../functions/orders/fulfilment-reports');
 const { rejectOrder } = await import('../../functions/orders/reject-order');
 const { listTimeline } = await import('../../functions/orders/store');
+const { TENANT_WIDE } = await import('../../functions/orders/partner-scope');
 const tasks = {
   advance: (await import('../../functions/workflow/advance-order')).handler,
   awaitApproval: (await import('../../functions/workflow/await-approval')).handler,
@@ -35,7 +36,7 @@ const run = (
 ) => task(event, fakeContext()) as Promise<any>;
 const alice = (tenantId: string) => ({ tenantId, userId: 'alice', roles: ['approver' as const] });
 const eventTypes = async (tenantId: string, orderId: string) =>
-  (await listTimeline(tenantId, orderId, 100)).items.map((e) => e.type);
+  (await listTimeline(tenantId, TENANT_WIDE, orderId, 100)).items.map((e) => e.type);
 let tokens = 0;
 const token = () => `token-${tokens++}`;
 
@@ -99,7 +100,7 @@ describe('workflow tasks: races and restarts', () => {
       {
         taskToken,
         error: 'OrderCancelled',
-        cause: 'changed my mind',
+        cause: '{"code":"order-cancelled"}',
       },
     );
   });
@@ -173,7 +174,14 @@ describe('workflow tasks: races and restarts', () => {
     );
 
     const failing = await orders.orderIn(t, 'STOCK_RESERVED');
-    await reportFulfilmentFailure(t.tenantId, failing.id, 'No material', orders.partner(), new Date());
+    await reportFulfilmentFailure(
+      t.tenantId,
+      TENANT_WIDE,
+      failing.id,
+      'No material',
+      orders.partner(),
+      new Date(),
+    );
     const second = token();
     await run(tasks.requestFulfilment, { tenantId: t.tenantId, orderId: failing.id, taskToken: second });
     assert.deepEqual(
@@ -181,7 +189,7 @@ describe('workflow tasks: races and restarts', () => {
       {
         taskToken: second,
         error: 'FulfilmentFailed',
-        cause: 'No material',
+        cause: '{"code":"fulfilment-failed"}',
       },
     );
   });

@@ -17,7 +17,7 @@ export interface IndexDefinition {
 
 export interface TableDefinition {
   /** Logical id; the physical name is given to handlers in `envVar`. */
-  id: 'domain' | 'idempotency';
+  id: 'domain' | 'idempotency' | 'audit';
   envVar: string;
   partitionKey: string;
   sortKey?: string;
@@ -63,6 +63,14 @@ export const domainTable: TableDefinition = {
       serves:
         'the approval inbox: orders waiting on a role, oldest request first (sparse: only while waiting)',
     },
+    {
+      name: 'ordersByPartner',
+      partitionKey: 'partnerPk',
+      sortKey: 'partnerSk',
+      projection: 'ALL',
+      serves:
+        'a fulfilment partner’s orders by creation time (GET /v1/orders as a partner; sparse: from the assignment when fulfilment is requested)',
+    },
   ],
   stream: true,
 };
@@ -78,4 +86,36 @@ export const idempotencyTable: TableDefinition = {
   stream: false,
 };
 
-export const tables = [domainTable, idempotencyTable] as const;
+/**
+ * Sensitive changes (functions/audit/records.ts): append-only, written in the transaction of the
+ * change. Its own table so that IAM can make it append-only (writers get PutItem only, on
+ * condition that the record is new) and so that its retention is its own. Records of a tenant
+ * sort by time (ULID) in the table; the indexes serve the two other questions an auditor asks.
+ */
+export const auditTable: TableDefinition = {
+  id: 'audit',
+  envVar: 'AUDIT_TABLE_NAME',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: [
+    {
+      name: 'auditByResource',
+      partitionKey: 'resourcePk',
+      sortKey: 'sk',
+      projection: 'ALL',
+      serves: 'the changes of one resource by time (GET /v1/audit?resource=…)',
+    },
+    {
+      name: 'auditByActor',
+      partitionKey: 'actorPk',
+      sortKey: 'sk',
+      projection: 'ALL',
+      serves: 'the changes one person made by time (GET /v1/audit?actor=…)',
+    },
+  ],
+  // Kept for AUDIT_RETENTION_DAYS (seven years by default), then TTL deletes them.
+  timeToLiveAttribute: 'expiresAt',
+  stream: false,
+};
+
+export const tables = [domainTable, idempotencyTable, auditTable] as const;

@@ -67,3 +67,17 @@ export async function versionedUpdate(
     throw error;
   }
 }
+
+/** The item as `versionedUpdateItem` leaves it: the patch merged (`null` removes), the version up by one. */
+export function applyMergePatch(
+  item: Record<string, unknown>,
+  patch: Record<string, unknown>,
+  now: string,
+): Record<string, unknown> {
+  const next: Record<string, unknown> = { ...item, version: Number(item.version) + 1, updatedAt: now };
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === null) delete next[field];
+    else if (value !== undefined) next[field] = value;
+  }
+  return next;
+}

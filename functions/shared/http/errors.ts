@@ -108,8 +108,9 @@ export class UnauthorizedError extends HttpError {
 }
 
 export class ForbiddenError extends HttpError {
-  constructor(detail: string) {
-    super(403, 'forbidden', 'Not allowed', detail);
+  /** `issues` name the fields a caller may not set (field-level permissions). */
+  constructor(detail: string, issues?: FieldIssue[]) {
+    super(403, 'forbidden', 'Not allowed', detail, issues ? { errors: issues } : {});
   }
 }
 

@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { assertMaySetFields } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
 import { type IdempotencyClaim, NO_CLAIM } from '../idempotency/claim';
 import { logger } from '../logger';
@@ -34,7 +35,8 @@ type Event = EventWithPrincipal & { [PARSED]?: ParsedRequest<Operation> };
 
 /**
  * The one middy stack of every private route: log context → problem responses → authorize
- * (tenant + roles) → validate input against the contract → the operation, which creating
+ * (token, tenant, roles, scope) → validate input against the contract → the fields the caller may
+ * set → the operation, which creating
  * operations run through `answerIdempotently` (their key's record commits with what they create).
  * Validation runs first, so bad input is refused without touching the key.
  */
@@ -64,12 +66,21 @@ export function httpHandler<Op extends Operation>(
         : await run({ ...input, claim: NO_CLAIM });
     return toApiGatewayResult(response);
   }, NO_EARLY_TIMEOUT)
-    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId', resetKeys: true }))
+    .use(
+      injectLambdaContext(logger, {
+        correlationIdPath: 'requestContext.requestId',
+        resetKeys: true,
+        // The event holds the bearer token: never logged, whatever POWERTOOLS_LOGGER_LOG_EVENT says.
+        logEvent: false,
+      }),
+    )
     .use(problemResponses(logger))
-    .use(authorize(op.auth.roles))
+    .use(authorize(op))
     .use({
       before: (request) => {
-        request.event[PARSED] = parseRequest(op, request.event);
+        const parsed = parseRequest(op, request.event);
+        assertMaySetFields(request.event[PRINCIPAL] as Principal, op, parsed.body);
+        request.event[PARSED] = parsed;
       },
     });
   return stack as unknown as HttpLambda;

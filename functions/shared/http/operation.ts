@@ -24,8 +24,8 @@ export interface Operation {
   summary: string;
   description?: string;
   tag: string;
-  /** `public` routes skip the JWT authorizer; every other route names the roles it allows. */
-  auth: { public: true } | { roles: readonly Role[] };
+  /** `public` routes skip the JWT authorizer; every other route names who may call it. */
+  auth: { public: true } | RouteAuth;
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -36,6 +36,25 @@ export interface Operation {
   /** Largest accepted body; API Gateway's own limit is 10 MB, ours is much tighter. */
   maxBodyBytes?: number;
   responses: Record<number, ResponseSpec>;
+}
+
+/**
+ * Who may call a private route, and with what. Enforced for every route by one mechanism
+ * (`shared/auth/permissions.ts`), shown in the OpenAPI document, and tested as a matrix.
+ */
+export interface RouteAuth {
+  /** The roles that may call the route at all. */
+  roles: readonly Role[];
+  /**
+   * Body fields that need more than calling the route: a request that carries one of them (even as
+   * `null`) needs one of its roles, or it is a 403 naming the field.
+   */
+  fields?: Readonly<Record<string, readonly Role[]>>;
+  /**
+   * The OAuth-style scope an `integration` principal needs here (other roles need none); default
+   * from the tag and method, e.g. `orders:read`, `orders:write` (`scopeOf`).
+   */
+  scope?: string;
 }
 
 export const routeKeyOf = (op: Pick<Operation, 'method' | 'path'>) => `${op.method} ${op.path}`;

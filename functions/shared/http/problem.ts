@@ -1,6 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { HttpError } from './errors';
 import { quoteInput } from './quote-input';
+import { SECURITY_HEADERS } from './security-headers';
 
 /** RFC 9457 problem details. `type` URIs are stable identifiers, not links. */
 export interface Problem {
@@ -57,7 +58,7 @@ export function problemResponse(
 ): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: problem.status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
+    headers: { 'content-type': 'application/problem+json', ...headers, ...SECURITY_HEADERS },
     body: JSON.stringify(problem),
   };
 }

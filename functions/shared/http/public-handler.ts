@@ -5,6 +5,7 @@ import { logger } from '../logger';
 import type { HttpLambda } from './handler';
 import { problemResponses } from './middlewares/problem-responses';
 import type { Operation } from './operation';
+import { withSecurityHeaders } from './security-headers';
 
 /**
  * Public routes (health, API description): no principal, no input, the same logging and error
@@ -15,7 +16,15 @@ export function publicHandler(
   run: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>,
 ): HttpLambda {
   if (!('public' in op.auth)) throw new Error(`${op.operationId} is not public: use httpHandler`);
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(run)
-    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId', resetKeys: true }))
+  const respond = async (event: APIGatewayProxyEventV2) => withSecurityHeaders(await run(event));
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(respond)
+    .use(
+      injectLambdaContext(logger, {
+        correlationIdPath: 'requestContext.requestId',
+        resetKeys: true,
+        // The event holds the bearer token: never logged, whatever POWERTOOLS_LOGGER_LOG_EVENT says.
+        logEvent: false,
+      }),
+    )
     .use(problemResponses(logger)) as unknown as HttpLambda;
 }

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { SECURITY_HEADERS } from './security-headers';
 
 export interface JsonResponse {
   status: number;
@@ -21,6 +22,7 @@ export function toApiGatewayResult(response: JsonResponse): APIGatewayProxyStruc
       // Responses carry tenant data: no shared cache may keep them.
       'cache-control': 'no-store',
       ...response.headers,
+      ...SECURITY_HEADERS,
     },
     body: response.body === undefined ? '' : JSON.stringify(response.body),
   };

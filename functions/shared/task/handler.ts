@@ -70,6 +70,9 @@ export function taskHandler<S extends z.ZodType<{ tenantId: string; orderId: str
   input: S,
   run: (event: z.infer<S>, now: Date) => Promise<R>,
 ): TaskLambda<R> {
+  // Never the event, even where POWERTOOLS_LOGGER_LOG_EVENT asks for it: a token task's event
+  // carries its task token, with which anyone could answer the workflow.
+  const logContext = injectLambdaContext(logger, { resetKeys: true, logEvent: false });
   return middy(async (event: unknown) => {
     const parsed = input.safeParse(event);
     if (!parsed.success) {
@@ -83,7 +86,7 @@ export function taskHandler<S extends z.ZodType<{ tenantId: string; orderId: str
     logger.info('task done', { next: (result as { next?: string } | undefined)?.next });
     return result;
   }, NO_EARLY_TIMEOUT)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logContext)
     .use({
       onError: (request) => {
         const error = asTaskError(request.error);

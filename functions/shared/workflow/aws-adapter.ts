@@ -9,6 +9,7 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { type StateMachineId, TaskTokenInvalidError, type WorkflowPort } from './port';
+import { taskFailure } from './task-failures';
 
 /** Each state machine's ARN reaches the functions that need it as an environment variable. */
 export const STATE_MACHINE_ARN_ENV: Record<StateMachineId, string> = {
@@ -59,7 +60,9 @@ export function awsWorkflowPort(): WorkflowPort {
       answer(() =>
         sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? {}) })),
       ),
-    sendTaskFailure: (taskToken, error, cause) =>
-      answer(() => sfn().send(new SendTaskFailureCommand({ taskToken, error, cause }))),
+    sendTaskFailure: async (taskToken, code) => {
+      const { error, cause } = taskFailure(code);
+      await answer(() => sfn().send(new SendTaskFailureCommand({ taskToken, error, cause })));
+    },
   };
 }

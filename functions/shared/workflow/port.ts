@@ -1,4 +1,5 @@
 import { awsWorkflowPort } from './aws-adapter';
+import type { TaskFailureCode } from './task-failures';
 
 /**
  * The workflow port: how handlers start executions and answer task tokens. In Lambda the AWS
@@ -21,8 +22,11 @@ export interface WorkflowPort {
     input: unknown;
   }): Promise<StartExecutionResult>;
   sendTaskSuccess(taskToken: string, output: unknown): Promise<void>;
-  /** `error` is the name a `Catch` in the definition matches on. */
-  sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void>;
+  /**
+   * Fails the task with the error a `Catch` in the definition matches on and a code as cause
+   * (task-failures.ts): never free text, which the execution history would keep.
+   */
+  sendTaskFailure(taskToken: string, code: TaskFailureCode): Promise<void>;
 }
 
 export type StateMachineId = 'orderLifecycle';

@@ -1,0 +1,64 @@
+import * as z from 'zod';
+import { PARTNER_ID_PATTERN } from '../shared/auth/claims';
+import { Ulid } from '../shared/ids';
+import { singleLineText } from '../shared/text';
+
+/**
+ * At most this many routes per map: the setting is one item, read on every assignment, and its
+ * audit record keeps the map before and after, both within DynamoDB's 400 KB item limit.
+ */
+export const MAX_CATEGORY_ROUTES = 200;
+export const MAX_CUSTOMER_ROUTES = 1000;
+
+export const PartnerId = z
+  .string()
+  .regex(PARTNER_ID_PATTERN, 'must be a partner id: 1–40 lower-case letters, digits and dashes')
+  .describe('A fulfilment partner, as its users’ tokens name it (custom:partner_id)');
+
+/** A product category as the order lines carry it. */
+const Category = singleLineText(1, 100);
+
+const atMost = (max: number) => (map: Record<string, string>) => Object.keys(map).length <= max;
+
+/**
+ * A record parsed from JSON may own a `__proto__` key, which zod drops without a word (it cannot
+ * be set on a plain object): refused instead, so that no route is lost in silence.
+ */
+const noProtoKey = <T extends z.ZodType>(map: T) =>
+  z.preprocess((input, ctx) => {
+    if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__'))
+      ctx.addIssue({ code: 'custom', message: 'is not a usable key', path: ['__proto__'], input });
+    return input;
+  }, map);
+
+export const PartnerRoutingInput = z.strictObject({
+  defaultPartnerId: PartnerId.describe(
+    'Serves every order neither map assigns, and every order not yet assigned (before fulfilment is requested)',
+  ),
+  byCategory: noProtoKey(
+    z
+      .record(Category, PartnerId)
+      .refine(atMost(MAX_CATEGORY_ROUTES), `at most ${MAX_CATEGORY_ROUTES} categories`),
+  )
+    .default({})
+    .describe(
+      'Product category → partner; an order goes to the partner of its first line (in line order) whose category is here. Categories match exactly.',
+    ),
+  byCustomer: z
+    .record(Ulid, PartnerId)
+    .refine(atMost(MAX_CUSTOMER_ROUTES), `at most ${MAX_CUSTOMER_ROUTES} customers`)
+    .default({})
+    .describe('Customer id → partner; wins over byCategory'),
+});
+export type PartnerRoutingInput = z.infer<typeof PartnerRoutingInput>;
+
+export const FulfilmentPartners = PartnerRoutingInput.extend({
+  version: z
+    .number()
+    .int()
+    .min(0)
+    .describe('0: the defaults, never saved by this tenant; sent back as the ETag'),
+  updatedAt: z.iso.datetime().optional(),
+  updatedBy: z.string().optional().describe('The user who saved this version'),
+});
+export type FulfilmentPartners = z.infer<typeof FulfilmentPartners>;

@@ -1,0 +1,142 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { auditedChanges, auditItems } from '../audit/records';
+import { documentClient, domainTableName } from '../shared/db/client';
+import { entityKey } from '../shared/db/keys';
+import { WriteCancelledError, writeItems } from '../shared/db/write-items';
+import { PreconditionFailedError } from '../shared/http/errors';
+import { defaultPartnerRouting, type PartnerRouting } from './fulfilment-partners';
+import type { FulfilmentPartners } from './schemas';
+
+/**
+ * The tenant's fulfilment-partner routing: one item per tenant, replaced whole, guarded by its
+ * version; every save writes its audit records in the same transaction.
+ */
+const ENTITY = 'SETTINGS';
+export const AUDIT_RESOURCE = 'settings/fulfilment-partners';
+const AUDITED_FIELDS = ['defaultPartnerId', 'byCategory', 'byCustomer'] as const;
+
+export const partnerRoutingKey = (tenantId: string) => entityKey(tenantId, ENTITY, 'fulfilment-partners');
+
+export interface StoredPartnerRouting {
+  routing: PartnerRouting;
+  /** 0: the defaults, never saved. */
+  version: number;
+  updatedAt?: string;
+  updatedBy?: string;
+}
+
+/** Who saves, when, and in which request: what the audit record keeps besides the values. */
+export interface SavedBy {
+  actor: string;
+  at: string;
+  requestId: string;
+  operation: string;
+}
+
+/**
+ * The routing in force, or the defaults (version 0) when the tenant never saved one. One GetItem.
+ * Consistent for an admin's read-modify-write; assigning an order or finding the default partner
+ * can take the cheaper read (a change reaches them a moment later).
+ */
+export async function getPartnerRouting(
+  tenantId: string,
+  options: { consistentRead?: boolean } = {},
+): Promise<StoredPartnerRouting> {
+  const result = await documentClient.send(
+    new GetCommand({
+      TableName: domainTableName(),
+      Key: partnerRoutingKey(tenantId),
+      ConsistentRead: options.consistentRead ?? false,
+    }),
+  );
+  const item = result.Item;
+  if (!item) return { routing: defaultPartnerRouting(), version: 0 };
+  return {
+    routing: routingOf(item),
+    version: item.version as number,
+    ...(item.updatedAt === undefined ? {} : { updatedAt: item.updatedAt as string }),
+    ...(item.updatedBy === undefined ? {} : { updatedBy: item.updatedBy as string }),
+  };
+}
+
+/**
+ * Replaces the routing when `expectedVersion` is still current (0: none saved yet): a consistent
+ * GetItem (the values the audit record keeps as `before`, and a stale If-Match answered at once),
+ * then one transaction: the setting, guarded by the version read, and one audit record per field
+ * that changed. A save that changes nothing still takes a new version and writes no record.
+ */
+export async function putPartnerRouting(
+  tenantId: string,
+  next: PartnerRouting,
+  expectedVersion: number,
+  by: SavedBy,
+): Promise<StoredPartnerRouting> {
+  const current = await getPartnerRouting(tenantId, { consistentRead: true });
+  if (current.version !== expectedVersion) throw new PreconditionFailedError(current.version);
+  const version = expectedVersion + 1;
+  const guard =
+    expectedVersion === 0
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : {
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        };
+  const changes = auditedChanges({ ...current.routing }, { ...next }, AUDITED_FIELDS, {
+    tenantId,
+    actor: by.actor,
+    at: by.at,
+    resource: AUDIT_RESOURCE,
+    requestId: by.requestId,
+    operation: by.operation,
+  });
+  try {
+    await writeItems([
+      {
+        Put: {
+          TableName: domainTableName(),
+          Item: {
+            ...partnerRoutingKey(tenantId),
+            entity: ENTITY,
+            tenantId,
+            ...routingOf(next),
+            version,
+            updatedAt: by.at,
+            updatedBy: by.actor,
+          },
+          ...guard,
+        },
+      },
+      ...auditItems(changes),
+    ]);
+  } catch (error) {
+    // Saved by someone else between the read and the write (or at the same moment): as stale as a wrong If-Match.
+    const lost = (reason: string | undefined) =>
+      reason === 'ConditionalCheckFailed' || reason === 'TransactionConflict';
+    if (error instanceof WriteCancelledError && lost(error.reasons[0]))
+      throw new PreconditionFailedError(
+        (await getPartnerRouting(tenantId, { consistentRead: true })).version,
+      );
+    throw error;
+  }
+  return { routing: routingOf(next), version, updatedAt: by.at, updatedBy: by.actor };
+}
+
+/** The routing's own fields of an item or a request, nothing else (not the keys, not the version). */
+function routingOf(source: PartnerRouting | Record<string, unknown>): PartnerRouting {
+  return {
+    defaultPartnerId: source.defaultPartnerId as string,
+    byCategory: (source.byCategory ?? {}) as Record<string, string>,
+    byCustomer: (source.byCustomer ?? {}) as Record<string, string>,
+  };
+}
+
+/** The API resource: the routing with its version. */
+export function toFulfilmentPartners(stored: StoredPartnerRouting): FulfilmentPartners {
+  return {
+    ...stored.routing,
+    version: stored.version,
+    ...(stored.updatedAt === undefined ? {} : { updatedAt: stored.updatedAt }),
+    ...(stored.updatedBy === undefined ? {} : { updatedBy: stored.updatedBy }),
+  };
+}
