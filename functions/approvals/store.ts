@@ -1,9 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { replaceAuditedSetting } from '../audit/audited-setting';
 import type { AuditContext } from '../audit/audited-update';
-import { auditedChanges, auditItems } from '../audit/records';
 import { documentClient, domainTableName } from '../shared/db/client';
 import { entityKey } from '../shared/db/keys';
-import { WriteCancelledError, writeItems } from '../shared/db/write-items';
 import { PreconditionFailedError } from '../shared/http/errors';
 import { creditGuardOf, defaultRuleSet } from './defaults';
 import type { RuleSet } from './rules';
@@ -65,42 +64,19 @@ export async function putRuleSet(
 ): Promise<StoredRuleSet> {
   const current = await getRuleSet(tenantId, { consistentRead: true });
   if (current.version !== expectedVersion) throw new PreconditionFailedError(current.version);
-  const version = expectedVersion + 1;
-  const guard =
-    expectedVersion === 0
-      ? { ConditionExpression: 'attribute_not_exists(pk)' }
-      : {
-          ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': expectedVersion },
-        };
-  const changes = auditedChanges(inForce(current.ruleSet), inForce(ruleSet), AUDITED, {
-    ...context,
-    at: now,
-    resource: 'approval-rules/current',
+  const version = await replaceAuditedSetting({
+    key: approvalRulesKey(tenantId),
+    entity: ENTITY,
+    expectedVersion,
+    before: inForce(current.ruleSet),
+    after: inForce(ruleSet),
+    audited: AUDITED,
+    auditResource: 'approval-rules/current',
+    fields: { ...ruleSetOf(ruleSet) },
+    context,
+    now,
+    currentVersion: async () => (await getRuleSet(tenantId, { consistentRead: true })).version,
   });
-  const put = {
-    Put: {
-      TableName: domainTableName(),
-      Item: {
-        ...approvalRulesKey(tenantId),
-        entity: ENTITY,
-        tenantId,
-        ...ruleSetOf(ruleSet),
-        version,
-        updatedAt: now,
-        updatedBy: context.actor,
-      },
-      ...guard,
-    },
-  };
-  try {
-    await writeItems([put, ...auditItems(changes)]);
-  } catch (error) {
-    if (!(error instanceof WriteCancelledError)) throw error;
-    const latest = await getRuleSet(tenantId, { consistentRead: true });
-    throw new PreconditionFailedError(latest.version);
-  }
   return { ruleSet: ruleSetOf(ruleSet), version, updatedAt: now, updatedBy: context.actor };
 }
 

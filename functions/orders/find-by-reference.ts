@@ -1,8 +1,8 @@
 import { ownerOf } from '../shared/db/unique-values';
+import type { OrderListFilter } from './list-store';
 import { seesOrder } from './partner-access';
 import type { OrderScope } from './partner-scope';
 import type { Order } from './schemas';
-import type { OrderListFilter } from './store';
 import { getOrderRecord, toOrder } from './store';
 
 export interface ReferenceFilter {

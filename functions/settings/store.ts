@@ -1,8 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { auditedChanges, auditItems } from '../audit/records';
+import { replaceAuditedSetting } from '../audit/audited-setting';
 import { documentClient, domainTableName } from '../shared/db/client';
 import { entityKey } from '../shared/db/keys';
-import { WriteCancelledError, writeItems } from '../shared/db/write-items';
 import { PreconditionFailedError } from '../shared/http/errors';
 import { defaultPartnerRouting, type PartnerRouting } from './fulfilment-partners';
 import type { FulfilmentPartners } from './schemas';
@@ -73,52 +72,19 @@ export async function putPartnerRouting(
 ): Promise<StoredPartnerRouting> {
   const current = await getPartnerRouting(tenantId, { consistentRead: true });
   if (current.version !== expectedVersion) throw new PreconditionFailedError(current.version);
-  const version = expectedVersion + 1;
-  const guard =
-    expectedVersion === 0
-      ? { ConditionExpression: 'attribute_not_exists(pk)' }
-      : {
-          ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': expectedVersion },
-        };
-  const changes = auditedChanges({ ...current.routing }, { ...next }, AUDITED_FIELDS, {
-    tenantId,
-    actor: by.actor,
-    at: by.at,
-    resource: AUDIT_RESOURCE,
-    requestId: by.requestId,
-    operation: by.operation,
+  const version = await replaceAuditedSetting({
+    key: partnerRoutingKey(tenantId),
+    entity: ENTITY,
+    expectedVersion,
+    before: { ...current.routing },
+    after: { ...next },
+    audited: AUDITED_FIELDS,
+    auditResource: AUDIT_RESOURCE,
+    fields: { ...routingOf(next) },
+    context: { tenantId, actor: by.actor, requestId: by.requestId, operation: by.operation },
+    now: by.at,
+    currentVersion: async () => (await getPartnerRouting(tenantId, { consistentRead: true })).version,
   });
-  try {
-    await writeItems([
-      {
-        Put: {
-          TableName: domainTableName(),
-          Item: {
-            ...partnerRoutingKey(tenantId),
-            entity: ENTITY,
-            tenantId,
-            ...routingOf(next),
-            version,
-            updatedAt: by.at,
-            updatedBy: by.actor,
-          },
-          ...guard,
-        },
-      },
-      ...auditItems(changes),
-    ]);
-  } catch (error) {
-    // Saved by someone else between the read and the write (or at the same moment): as stale as a wrong If-Match.
-    const lost = (reason: string | undefined) =>
-      reason === 'ConditionalCheckFailed' || reason === 'TransactionConflict';
-    if (error instanceof WriteCancelledError && lost(error.reasons[0]))
-      throw new PreconditionFailedError(
-        (await getPartnerRouting(tenantId, { consistentRead: true })).version,
-      );
-    throw error;
-  }
   return { routing: routingOf(next), version, updatedAt: by.at, updatedBy: by.actor };
 }
 
