@@ -1,18 +1,11 @@
 import * as z from 'zod';
 import { Ulid } from '../shared/ids';
+import { SettingVersion } from '../shared/schemas';
 import { OUTCOMES, ResolvedLevel, RuleSet } from './rules';
 
 /** The API's shapes around the rules (the rules themselves are in `rules.ts`). */
 
-export const ApprovalRules = RuleSet.extend({
-  version: z
-    .number()
-    .int()
-    .min(0)
-    .describe('0: the defaults, never saved by this tenant; sent back as the ETag'),
-  updatedAt: z.iso.datetime().optional(),
-  updatedBy: z.string().optional().describe('The user who saved this version'),
-});
+export const ApprovalRules = RuleSet.extend(SettingVersion);
 export type ApprovalRules = z.infer<typeof ApprovalRules>;
 
 export const SimulationRequest = RuleSet.extend({

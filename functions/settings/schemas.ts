@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { PARTNER_ID_PATTERN } from '../shared/auth/claims';
 import { Ulid } from '../shared/ids';
+import { SettingVersion } from '../shared/schemas';
 import { singleLineText } from '../shared/text';
 
 /**
@@ -52,13 +53,5 @@ export const PartnerRoutingInput = z.strictObject({
 });
 export type PartnerRoutingInput = z.infer<typeof PartnerRoutingInput>;
 
-export const FulfilmentPartners = PartnerRoutingInput.extend({
-  version: z
-    .number()
-    .int()
-    .min(0)
-    .describe('0: the defaults, never saved by this tenant; sent back as the ETag'),
-  updatedAt: z.iso.datetime().optional(),
-  updatedBy: z.string().optional().describe('The user who saved this version'),
-});
+export const FulfilmentPartners = PartnerRoutingInput.extend(SettingVersion);
 export type FulfilmentPartners = z.infer<typeof FulfilmentPartners>;

@@ -7,6 +7,17 @@ export const Timestamps = {
   version: z.number().int().min(1).describe('Increases with every change; sent back as the ETag'),
 };
 
+/** The version fields of a tenant's setting (approval rules, partner routing), replaced whole. */
+export const SettingVersion = {
+  version: z
+    .number()
+    .int()
+    .min(0)
+    .describe('0: the defaults, never saved by this tenant; sent back as the ETag'),
+  updatedAt: z.iso.datetime().optional(),
+  updatedBy: z.string().optional().describe('The user who saved this version'),
+};
+
 export const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(2048).optional(),

@@ -34,7 +34,7 @@ import {
   render,
   short,
 } from './cases';
-import { exampleOf, type Hints, OMIT } from './examples';
+import { COMMON_HINTS, exampleOf, type Hints } from './examples';
 import { closeConnections, type RawResponse, send } from './http';
 import { type ApiOperation, operationsOf } from './openapi';
 
@@ -153,20 +153,7 @@ const pathValues = (op: ApiOperation): Record<string, string> => ({
   file: 'swagger-ui.css',
 });
 
-const bodyHints = (): Hints => ({
-  customerId: shop.customerId,
-  currency: 'EUR',
-  sku: 'FUZZ-1',
-  // zod checks these with refinements, which JSON Schema cannot carry.
-  phone: '+44 20 7946 0958',
-  country: 'GB',
-  needIds: OMIT,
-  approverUserId: OMIT,
-  // A delivery in the future is refused on its own account.
-  deliveredAt: OMIT,
-  // Long enough that no escalation fires while the suite runs.
-  slaSeconds: 86_400,
-});
+const bodyHints = (): Hints => ({ ...COMMON_HINTS, customerId: shop.customerId, sku: 'FUZZ-1' });
 
 async function baselineOf(op: ApiOperation): Promise<Baseline> {
   const values = pathValues(op);

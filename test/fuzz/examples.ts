@@ -11,6 +11,22 @@ export type Path = (string | number)[];
 export const OMIT = Symbol('omit');
 export type Hints = Record<string, unknown>;
 
+/**
+ * Hints any valid request body needs, whatever the data: values zod checks with refinements that
+ * JSON Schema cannot carry, and optional fields whose example would be refused on its own account.
+ */
+export const COMMON_HINTS: Hints = {
+  currency: 'EUR',
+  phone: '+44 20 7946 0958',
+  country: 'GB',
+  needIds: OMIT,
+  approverUserId: OMIT,
+  // A delivery in the future is refused.
+  deliveredAt: OMIT,
+  // Long enough that no escalation fires while a suite runs.
+  slaSeconds: 86_400,
+};
+
 export interface Example {
   value: unknown;
   /** Where a required property sits (its object exists in `value`). */

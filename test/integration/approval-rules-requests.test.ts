@@ -1,39 +1,26 @@
 import assert from 'node:assert/strict';
 import { afterAll, describe, it } from 'vitest';
-import { httpFunctions } from '../../functions/manifest';
 import type { HttpLambda } from '../../functions/shared/http/handler';
-import { currentInvocation, installLocalIam } from '../../local/local-iam';
-import { TwinStats } from '../../local/stats';
 import { createTestTables } from '../support/database';
 import { type InvokeOptions, invoke, principal, uniqueTenant } from '../support/invoke';
+import { requestCounter } from '../support/request-count';
 
 /**
  * The DynamoDB requests each approval-rules operation makes, counted and checked against the
  * manifest's grants by the twin's local IAM (a request the manifest does not grant fails).
  */
 const tables = await createTestTables();
-const { dynamodb } = await import('../../functions/shared/db/client');
 const { handler: get } = await import('../../functions/approvals/get');
 const { handler: put } = await import('../../functions/approvals/put');
 const { handler: simulate } = await import('../../functions/approvals/simulate-handler');
 const { defaultRuleSet } = await import('../../functions/approvals/defaults');
 
-const stats = new TwinStats();
-installLocalIam(
-  dynamodb,
-  { [tables.domain]: 'domain', [tables.idempotency]: 'idempotency', [tables.audit]: 'audit' },
-  () => currentInvocation.getStore(),
-  (name, command) => stats.record(name, command),
-);
+const requests = requestCounter(tables);
 
 /** Invokes as the manifest function of `operationId` and returns the status and the requests it made. */
 async function counted(operationId: string, handler: HttpLambda, options: InvokeOptions) {
-  const fn = httpFunctions.find((f) => f.operation.operationId === operationId);
-  assert.ok(fn, `${operationId} is in the manifest`);
-  stats.reset();
-  const res = await currentInvocation.run({ fn, name: operationId }, () => invoke(handler, options));
-  const byCommand = stats.snapshot().find((s) => s.function === operationId)?.byCommand ?? {};
-  return { status: res.status, byCommand };
+  const { response, byCommand } = await requests.run(operationId, () => invoke(handler, options));
+  return { status: response.status, byCommand };
 }
 
 describe('approval rules: DynamoDB requests per operation, within the manifest grants', () => {

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { httpFunctions } from '../../functions/manifest';
 import type { Principal } from '../../functions/shared/auth/principal';
 import type { HttpLambda } from '../../functions/shared/http/handler';
-import { currentInvocation, installLocalIam } from '../../local/local-iam';
-import { TwinStats } from '../../local/stats';
 import { createTestTables } from '../support/database';
 import { fakeContext, type InvokeResult, invoke, principal } from '../support/invoke';
+import { requestCounter } from '../support/request-count';
 
 /**
  * Partner scoping: a fulfilment user works for one partner, and reads, lists and reports on the
@@ -14,7 +12,6 @@ import { fakeContext, type InvokeResult, invoke, principal } from '../support/in
  * another tenant. Orders are assigned a partner when fulfilment is requested.
  */
 const tables = await createTestTables();
-const { dynamodb } = await import('../../functions/shared/db/client');
 const orders = await import('../support/orders');
 const { getOrderRecord } = await import('../../functions/orders/store');
 const { putPartnerRouting, getPartnerRouting } = await import('../../functions/settings/store');
@@ -37,13 +34,7 @@ afterAll(async () => {
   await tables.drop();
 });
 
-const stats = new TwinStats();
-installLocalIam(
-  dynamodb,
-  { [tables.domain]: 'domain', [tables.idempotency]: 'idempotency', [tables.audit]: 'audit' },
-  () => currentInvocation.getStore(),
-  (name, command) => stats.record(name, command),
-);
+const requests = requestCounter(tables);
 
 type Tenant = Awaited<ReturnType<typeof orders.setUpTenant>>;
 const PRODUCTS = [
@@ -339,14 +330,8 @@ describe('assignment when fulfilment is requested', () => {
 
 describe('what partner scoping costs in DynamoDB requests (within the manifest grants)', () => {
   const counted = async (operationId: string, send: () => Promise<InvokeResult>) => {
-    const fn = httpFunctions.find((f) => f.operation.operationId === operationId);
-    assert.ok(fn, `${operationId} is in the manifest`);
-    stats.reset();
-    const res = await currentInvocation.run({ fn, name: operationId }, send);
-    return {
-      status: res.status,
-      byCommand: stats.snapshot().find((s) => s.function === operationId)?.byCommand,
-    };
+    const { response, byCommand } = await requests.run(operationId, send);
+    return { status: response.status, byCommand };
   };
 
   it('nothing for an assigned order; one GetItem of the setting for an unassigned one; the timeline reads the order', async () => {

@@ -2,17 +2,15 @@ import assert from 'node:assert/strict';
 import { afterAll, describe, it } from 'vitest';
 import { httpFunctions } from '../../functions/manifest';
 import type { HttpLambda } from '../../functions/shared/http/handler';
-import { currentInvocation, installLocalIam } from '../../local/local-iam';
-import { TwinStats } from '../../local/stats';
 import { createTestTables } from '../support/database';
 import { type InvokeOptions, invoke, principal } from '../support/invoke';
+import { requestCounter } from '../support/request-count';
 
 /**
  * The DynamoDB requests each order operation makes, counted and checked against the manifest's
  * grants by the twin's local IAM (a request the manifest does not grant fails the call).
  */
 const tables = await createTestTables();
-const { dynamodb } = await import('../../functions/shared/db/client');
 const { level, orderIn, parkTask, recordWorkflow, requireApproval, setUpTenant, submitOrder } = await import(
   '../support/orders'
 );
@@ -20,13 +18,7 @@ const handler = async (name: string) =>
   (await import(`../../functions/orders/${name}`)).handler as HttpLambda;
 
 recordWorkflow();
-const stats = new TwinStats();
-installLocalIam(
-  dynamodb,
-  { [tables.domain]: 'domain', [tables.idempotency]: 'idempotency' },
-  () => currentInvocation.getStore(),
-  (name, command) => stats.record(name, command),
-);
+const requests = requestCounter(tables);
 afterAll(() => tables.drop());
 
 async function counted(operationId: string, entry: string, options: InvokeOptions) {
@@ -34,10 +26,8 @@ async function counted(operationId: string, entry: string, options: InvokeOption
   assert.ok(fn, `${operationId} is in the manifest`);
   assert.equal(fn.entry, `functions/orders/${entry}.ts`);
   const run = await handler(entry);
-  stats.reset();
-  const res = await currentInvocation.run({ fn, name: operationId }, () => invoke(run, options));
-  const byCommand = stats.snapshot().find((s) => s.function === operationId)?.byCommand ?? {};
-  return { status: res.status, byCommand };
+  const { response, byCommand } = await requests.run(operationId, () => invoke(run, options));
+  return { status: response.status, byCommand };
 }
 
 const DECIDE = { GetItemCommand: 1, TransactWriteItemsCommand: 1 };

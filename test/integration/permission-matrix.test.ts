@@ -7,7 +7,7 @@ import type { Principal } from '../../functions/shared/auth/principal';
 import { ROLES, type Role } from '../../functions/shared/auth/roles';
 import type { HttpLambda } from '../../functions/shared/http/handler';
 import type { Operation, RouteAuth } from '../../functions/shared/http/operation';
-import { exampleOf, OMIT } from '../fuzz/examples';
+import { COMMON_HINTS, exampleOf } from '../fuzz/examples';
 import type { JsonSchema } from '../fuzz/openapi';
 import { createTestTables } from '../support/database';
 import { invoke } from '../support/invoke';
@@ -28,15 +28,6 @@ type Caller = { name: string; principal?: Principal; expect: 'allowed' | 401 | 4
 
 const schemaOf = (schema: z.ZodType) =>
   z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-const hints = {
-  currency: 'EUR',
-  phone: '+44 20 7946 0958',
-  country: 'GB',
-  needIds: OMIT,
-  approverUserId: OMIT,
-  deliveredAt: OMIT,
-  slaSeconds: 86_400,
-};
 
 const principalOf = (role: Role, scopes?: string[]): Principal => ({
   tenantId,
@@ -128,7 +119,7 @@ describe('every restricted field, every role', () => {
 
   for (const { fn, op } of restricted) {
     const fields = op.auth.fields ?? {};
-    const example = exampleOf(schemaOf(op.body as z.ZodType), hints).value as Record<string, unknown>;
+    const example = exampleOf(schemaOf(op.body as z.ZodType), COMMON_HINTS).value as Record<string, unknown>;
     for (const field of Object.keys(fields)) {
       it(`${op.operationId}.${field}: set by each role, the first field the caller may not set is named`, async () => {
         // A patch carries only this field; a create carries what it needs and this field.

@@ -1,41 +1,29 @@
 import assert from 'node:assert/strict';
 import { afterAll, describe, it } from 'vitest';
-import { httpFunctions } from '../../functions/manifest';
 import type { Principal } from '../../functions/shared/auth/principal';
 import type { HttpLambda } from '../../functions/shared/http/handler';
-import { currentInvocation, installLocalIam } from '../../local/local-iam';
-import { TwinStats } from '../../local/stats';
 import { auditRecordsOf } from '../support/audit-records';
 import { createTestTables } from '../support/database';
 import { type InvokeOptions, invoke, principal, uniqueTenant } from '../support/invoke';
+import { requestCounter } from '../support/request-count';
 
 /** GET/PUT /v1/settings/fulfilment-partners: who may, If-Match, the audit trail, the requests made. */
 const tables = await createTestTables();
-const { dynamodb } = await import('../../functions/shared/db/client');
 const { handler: get } = await import('../../functions/settings/get');
 const { handler: put } = await import('../../functions/settings/put');
 afterAll(async () => {
   await tables.drop();
 });
 
-const stats = new TwinStats();
-installLocalIam(
-  dynamodb,
-  { [tables.domain]: 'domain', [tables.idempotency]: 'idempotency', [tables.audit]: 'audit' },
-  () => currentInvocation.getStore(),
-  (name, command) => stats.record(name, command),
-);
+const requests = requestCounter(tables);
 
 const ROUTE = '/v1/settings/fulfilment-partners';
 const RESOURCE = 'settings/fulfilment-partners';
 
 /** Runs the handler as its manifest function: local IAM refuses a request the manifest does not grant. */
 async function call(handler: HttpLambda, operationId: string, options: InvokeOptions) {
-  const fn = httpFunctions.find((f) => f.operation.operationId === operationId);
-  assert.ok(fn, `${operationId} is in the manifest`);
-  stats.reset();
-  const res = await currentInvocation.run({ fn, name: operationId }, () => invoke(handler, options));
-  return { ...res, requests: stats.snapshot().find((s) => s.function === operationId)?.byCommand ?? {} };
+  const { response, byCommand } = await requests.run(operationId, () => invoke(handler, options));
+  return { ...response, requests: byCommand };
 }
 const read = (who: Principal) =>
   call(get, 'getFulfilmentPartners', { routeKey: `GET ${ROUTE}`, principal: who });

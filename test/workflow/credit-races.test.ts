@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { afterAll, describe, it } from 'vitest';
 import { defineRule } from '../../functions/approvals/rules';
 import { functions } from '../../functions/manifest';
-import { currentInvocation, installLocalIam } from '../../local/local-iam';
-import { TwinStats } from '../../local/stats';
+import { currentInvocation } from '../../local/local-iam';
 import { createTestTables } from '../support/database';
 import { fakeContext } from '../support/invoke';
+import { requestCounter } from '../support/request-count';
 
 /**
  * The Advance task deciding many orders of one customer at the same moment, in one process
@@ -15,20 +15,13 @@ import { fakeContext } from '../support/invoke';
  */
 const tables = await createTestTables();
 const orders = await import('../support/orders');
-const { dynamodb } = await import('../../functions/shared/db/client');
 const { putRuleSet } = await import('../../functions/approvals/store');
 const { getOrderRecord } = await import('../../functions/orders/store');
 const { CONTENDED_ATTEMPTS } = await import('../../functions/workflow/reservation');
 const advance = (await import('../../functions/workflow/advance-order')).handler;
 
 orders.recordWorkflow();
-const stats = new TwinStats();
-installLocalIam(
-  dynamodb,
-  { [tables.domain]: 'domain', [tables.idempotency]: 'idempotency' },
-  () => currentInvocation.getStore(),
-  (name, command) => stats.record(name, command),
-);
+const { stats } = requestCounter(tables);
 const advanceFn = functions.find((f) => f.kind === 'task' && f.name === 'advanceOrder');
 assert.ok(advanceFn, 'advanceOrder is in the manifest');
 const asAdvance = { fn: advanceFn, name: 'advanceOrder' };
