@@ -1,8 +1,7 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { replaceAuditedSetting } from '../audit/audited-setting';
 import type { AuditContext } from '../audit/audited-update';
-import { documentClient, domainTableName } from '../shared/db/client';
 import { entityKey } from '../shared/db/keys';
+import { readSetting } from '../shared/db/tenant-setting';
 import { PreconditionFailedError } from '../shared/http/errors';
 import { creditGuardOf, defaultRuleSet } from './defaults';
 import type { RuleSet } from './rules';
@@ -32,21 +31,8 @@ export async function getRuleSet(
   tenantId: string,
   options: { consistentRead?: boolean } = {},
 ): Promise<StoredRuleSet> {
-  const result = await documentClient.send(
-    new GetCommand({
-      TableName: domainTableName(),
-      Key: approvalRulesKey(tenantId),
-      ConsistentRead: options.consistentRead ?? false,
-    }),
-  );
-  const item = result.Item;
-  if (!item) return { ruleSet: defaultRuleSet(), version: 0 };
-  return {
-    ruleSet: ruleSetOf(item),
-    version: item.version as number,
-    ...(item.updatedAt === undefined ? {} : { updatedAt: item.updatedAt as string }),
-    ...(item.updatedBy === undefined ? {} : { updatedBy: item.updatedBy as string }),
-  };
+  const { item, ...version } = await readSetting(approvalRulesKey(tenantId), options);
+  return { ruleSet: item ? ruleSetOf(item) : defaultRuleSet(), ...version };
 }
 
 /**

@@ -1,7 +1,6 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { replaceAuditedSetting } from '../audit/audited-setting';
-import { documentClient, domainTableName } from '../shared/db/client';
 import { entityKey } from '../shared/db/keys';
+import { readSetting } from '../shared/db/tenant-setting';
 import { PreconditionFailedError } from '../shared/http/errors';
 import { defaultPartnerRouting, type PartnerRouting } from './fulfilment-partners';
 import type { FulfilmentPartners } from './schemas';
@@ -41,21 +40,8 @@ export async function getPartnerRouting(
   tenantId: string,
   options: { consistentRead?: boolean } = {},
 ): Promise<StoredPartnerRouting> {
-  const result = await documentClient.send(
-    new GetCommand({
-      TableName: domainTableName(),
-      Key: partnerRoutingKey(tenantId),
-      ConsistentRead: options.consistentRead ?? false,
-    }),
-  );
-  const item = result.Item;
-  if (!item) return { routing: defaultPartnerRouting(), version: 0 };
-  return {
-    routing: routingOf(item),
-    version: item.version as number,
-    ...(item.updatedAt === undefined ? {} : { updatedAt: item.updatedAt as string }),
-    ...(item.updatedBy === undefined ? {} : { updatedBy: item.updatedBy as string }),
-  };
+  const { item, ...version } = await readSetting(partnerRoutingKey(tenantId), options);
+  return { routing: item ? routingOf(item) : defaultPartnerRouting(), ...version };
 }
 
 /**
