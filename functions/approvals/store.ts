@@ -61,7 +61,6 @@ export async function putRuleSet(
     fields: { ...ruleSetOf(ruleSet) },
     context,
     now,
-    currentVersion: async () => (await getRuleSet(tenantId, { consistentRead: true })).version,
   });
   return { ruleSet: ruleSetOf(ruleSet), version, updatedAt: now, updatedBy: context.actor };
 }

@@ -1,4 +1,5 @@
 import { domainTableName } from '../shared/db/client';
+import { readSetting } from '../shared/db/tenant-setting';
 import { WriteCancelledError, writeItems } from '../shared/db/write-items';
 import { PreconditionFailedError } from '../shared/http/errors';
 import type { AuditContext } from './audited-update';
@@ -19,8 +20,6 @@ export interface AuditedSettingArgs {
   fields: Record<string, unknown>;
   context: AuditContext;
   now: string;
-  /** The version now stored, for the 412 of a save that lost the race. */
-  currentVersion: () => Promise<number>;
 }
 
 /**
@@ -66,7 +65,7 @@ export async function replaceAuditedSetting(args: AuditedSettingArgs): Promise<n
     const lost = (reason: string | undefined) =>
       reason === 'ConditionalCheckFailed' || reason === 'TransactionConflict';
     if (error instanceof WriteCancelledError && lost(error.reasons[0]))
-      throw new PreconditionFailedError(await args.currentVersion());
+      throw new PreconditionFailedError((await readSetting(args.key, { consistentRead: true })).version);
     throw error;
   }
   return version;

@@ -69,7 +69,6 @@ export async function putPartnerRouting(
     fields: { ...routingOf(next) },
     context: { tenantId, actor: by.actor, requestId: by.requestId, operation: by.operation },
     now: by.at,
-    currentVersion: async () => (await getPartnerRouting(tenantId, { consistentRead: true })).version,
   });
   return { routing: routingOf(next), version, updatedAt: by.at, updatedBy: by.actor };
 }
