@@ -6,6 +6,7 @@
 import * as approvals from './approvals/operations';
 import * as audit from './audit/operations';
 import * as customers from './customers/operations';
+import * as events from './events/operations';
 import * as orders from './orders/operations';
 import * as products from './products/operations';
 import * as settings from './settings/operations';
@@ -27,6 +28,7 @@ export interface TableAccess {
   domain?: readonly DynamoAction[];
   idempotency?: readonly DynamoAction[];
   audit?: readonly DynamoAction[];
+  events?: readonly DynamoAction[];
 }
 
 /** Step Functions actions a function may call, per state machine; IAM grants exactly these. */
@@ -60,6 +62,8 @@ interface FunctionBase {
    * read access to the secret in AWS, the key itself in the twin. Functions without it cannot page.
    */
   cursors?: boolean;
+  /** Publishes domain events to the event bus (`events:PutEvents` on that bus only; the bus name in `EVENT_BUS_NAME`). */
+  publishesEvents?: boolean;
 }
 
 /** A task of a state machine: invoked by Step Functions (or the twin's runner), never over HTTP. */
@@ -76,7 +80,59 @@ export interface HttpFunction extends FunctionBase {
   operation: Operation;
 }
 
-export type FunctionSpec = HttpFunction | TaskFunction;
+/**
+ * A pattern of Lambda's event filtering (FilterCriteria), as the JSON object Lambda takes: a
+ * record is delivered when it matches one of the function's patterns. See
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
+ */
+export type FilterPattern = { readonly [field: string]: FilterPattern | readonly unknown[] };
+
+/** How a table's stream feeds a function: an event source mapping in AWS, the twin's stream poller locally. */
+export interface StreamSource {
+  table: 'domain';
+  /** Records that match none of these are skipped (never delivered, never billed). */
+  filters: readonly FilterPattern[];
+  /** Records per invocation at most (Lambda: BatchSize). */
+  batchSize: number;
+  /** How long to gather records before invoking with fewer than `batchSize` (MaximumBatchingWindowInSeconds). */
+  batchingWindowSeconds: number;
+  /** Retries of a failing batch before its records go to the dead-letter queue (MaximumRetryAttempts). */
+  retryAttempts: number;
+  /** Split a failing batch in two and retry each half (BisectBatchOnFunctionError). */
+  bisectOnError: boolean;
+  /** Records older than this go to the dead-letter queue unprocessed (MaximumRecordAgeInSeconds). */
+  maxRecordAgeSeconds: number;
+  /** Where records that exhausted their retries go: an SQS queue in AWS, the twin's dead-letter store (`npm run dlq`). */
+  onFailure: 'dead-letter-queue';
+}
+
+/**
+ * A consumer of a table's stream. Its handler gets Lambda's DynamoDB stream event and answers
+ * `{ batchItemFailures }` (ReportBatchItemFailures), so a failing record is retried from there on.
+ */
+export interface StreamFunction extends FunctionBase {
+  kind: 'stream';
+  name: string;
+  source: StreamSource;
+}
+
+/**
+ * A scheduled job: an EventBridge Scheduler schedule in AWS, the twin's scheduler locally.
+ * `expression` is Scheduler's: `rate(5 minutes)` or `cron(0 2 * * ? *)` (minutes hours
+ * day-of-month month day-of-week year), read in `timeZone` (IANA). The function gets `payload`
+ * as its event, with Scheduler's context attributes (`<aws.scheduler.scheduled-time>`, …) filled in.
+ */
+export interface ScheduleFunction extends FunctionBase {
+  kind: 'schedule';
+  name: string;
+  schedule: {
+    expression: string;
+    timeZone: string;
+    payload: Record<string, unknown>;
+  };
+}
+
+export type FunctionSpec = HttpFunction | TaskFunction | StreamFunction | ScheduleFunction;
 
 /**
  * Creating operations read their key's record (a retry) and put it in the creating transaction;
@@ -93,6 +149,7 @@ const AUDIT_WRITER: readonly DynamoAction[] = ['PutItem'];
 interface Extras {
   workflow?: WorkflowAccess;
   cursors?: boolean;
+  publishesEvents?: boolean;
   memoryMb?: number;
   timeoutSeconds?: number;
 }
@@ -130,6 +187,73 @@ export const orderTask = (
   memoryMb: extras.memoryMb ?? 1024,
   timeoutSeconds: extras.timeoutSeconds ?? 30,
 });
+
+const extrasOf = (extras: Extras) => ({
+  ...(extras.workflow ? { workflow: extras.workflow } : {}),
+  ...(extras.cursors ? { cursors: true } : {}),
+  ...(extras.publishesEvents ? { publishesEvents: true } : {}),
+});
+
+/**
+ * The stream settings every consumer starts from: small batches gathered for up to a second,
+ * bisected on error, three retries, then the dead-letter queue; a record older than a day is
+ * not worth delivering late (the reconciler and the events feed cover what it carried).
+ */
+const STREAM_DEFAULTS: Omit<StreamSource, 'filters'> = {
+  table: 'domain',
+  batchSize: 25,
+  batchingWindowSeconds: 1,
+  retryAttempts: 3,
+  bisectOnError: true,
+  maxRecordAgeSeconds: 24 * 3600,
+  onFailure: 'dead-letter-queue',
+};
+
+/** A consumer of the domain table's stream. */
+export const streamConsumer = (
+  name: string,
+  entry: string,
+  source: Partial<StreamSource> & Pick<StreamSource, 'filters'>,
+  tables: TableAccess,
+  extras: Extras = {},
+): StreamFunction => ({
+  kind: 'stream',
+  name,
+  entry,
+  source: { ...STREAM_DEFAULTS, ...source },
+  tables,
+  ...extrasOf(extras),
+  memoryMb: extras.memoryMb ?? 1024,
+  timeoutSeconds: extras.timeoutSeconds ?? 60,
+});
+
+/** A scheduled job; UTC unless a time zone is given, no payload unless one is given. */
+export const scheduledJob = (
+  name: string,
+  entry: string,
+  schedule: { expression: string; timeZone?: string; payload?: Record<string, unknown> },
+  tables: TableAccess,
+  extras: Extras = {},
+): ScheduleFunction => ({
+  kind: 'schedule',
+  name,
+  entry,
+  schedule: {
+    expression: schedule.expression,
+    timeZone: schedule.timeZone ?? 'UTC',
+    payload: schedule.payload ?? {},
+  },
+  tables,
+  ...extrasOf(extras),
+  memoryMb: extras.memoryMb ?? 1024,
+  timeoutSeconds: extras.timeoutSeconds ?? 300,
+});
+
+/** Stream records of new timeline events (the outbox): an INSERT of an ORDER_EVENT item. */
+export const TIMELINE_EVENT_INSERTS: FilterPattern = {
+  eventName: ['INSERT'],
+  dynamodb: { NewImage: { entity: { S: ['ORDER_EVENT'] } } },
+};
 
 export const functions: readonly FunctionSpec[] = [
   http('functions/system/health.ts', system.health),
@@ -298,10 +422,64 @@ export const functions: readonly FunctionSpec[] = [
   orderTask('compensateOrder', 'functions/workflow/compensate-order.ts', {
     domain: ['GetItem', 'UpdateItem', 'PutItem'],
   }),
+
+  // The event spine (docs/events.md). The timeline events are the outbox: the table's stream
+  // carries each committed one to these consumers, each idempotent by the event's id.
+  // ORDER_SUBMITTED starts the order's workflow (create starts it too, for latency; whichever
+  // comes second finds the execution there).
+  streamConsumer(
+    'startOrderWorkflows',
+    'functions/workflow/start-workflows.ts',
+    {
+      filters: [
+        {
+          eventName: ['INSERT'],
+          dynamodb: { NewImage: { entity: { S: ['ORDER_EVENT'] }, type: { S: ['ORDER_SUBMITTED'] } } },
+        },
+      ],
+    },
+    {},
+    { workflow: { orderLifecycle: ['StartExecution'] } },
+  ),
+  // Every event to the EventBridge bus, in PutEvents batches of 10.
+  streamConsumer(
+    'publishEvents',
+    'functions/events/publish-events.ts',
+    { filters: [TIMELINE_EVENT_INSERTS] },
+    {},
+    {
+      publishesEvents: true,
+    },
+  ),
+  // Every event into the tenant's pull feed (GET /v1/events), kept 30 days.
+  streamConsumer(
+    'projectEventFeed',
+    'functions/events/project-feed.ts',
+    { filters: [TIMELINE_EVENT_INSERTS] },
+    { events: ['PutItem'] },
+  ),
+  http('functions/events/list.ts', events.listEvents, { events: ['Query'] }, { cursors: true }),
+  http('functions/events/event-types.ts', events.listEventTypes),
+
+  // No order left behind: orders due for a look (index ordersToReconcile) whose execution is not
+  // running are started again, and task tokens whose answer was lost after a commit are answered.
+  scheduledJob(
+    'reconcileOrders',
+    'functions/workflow/reconcile-orders.ts',
+    { expression: 'rate(5 minutes)' },
+    { domain: ['Query', 'GetItem', 'UpdateItem'] },
+    {
+      workflow: {
+        orderLifecycle: ['DescribeExecution', 'StartExecution', 'SendTaskSuccess', 'SendTaskFailure'],
+      },
+    },
+  ),
 ];
 
 export const httpFunctions = functions.filter((fn): fn is HttpFunction => fn.kind === 'http');
 export const taskFunctions = functions.filter((fn): fn is TaskFunction => fn.kind === 'task');
+export const streamFunctions = functions.filter((fn): fn is StreamFunction => fn.kind === 'stream');
+export const scheduleFunctions = functions.filter((fn): fn is ScheduleFunction => fn.kind === 'schedule');
 
 /** A stable logical name per function, used for CDK ids and for local IAM. */
 export const functionName = (fn: FunctionSpec) => (fn.kind === 'http' ? fn.operation.operationId : fn.name);

@@ -11,9 +11,18 @@ import { TOKEN_USE_VARIABLE } from '../functions/shared/auth/claims';
 import { docsAsset } from '../functions/system/operations';
 import { lambdaBundling, REPO_ROOT } from './bundling';
 import type { CursorKey } from './cursor-key';
+import type { DeadLetterQueue } from './dead-letter-queue';
+import type { DomainEventBus } from './event-bus';
+import { type FunctionGrant, noGrant } from './function-grant';
+import { JobSchedule, type JobSchedules } from './schedules';
+import { StreamSubscription } from './stream-sources';
 import { tableAccessStatements } from './table-access';
 import type { Tables } from './tables';
-import { workflowAccessStatements, workflowEnvironment } from './workflow-access';
+import {
+  acknowledgeExecutionWildcards,
+  workflowAccessStatements,
+  workflowEnvironment,
+} from './workflow-access';
 
 const RUNTIME = Runtime.NODEJS_22_X;
 const LOG_RETENTION = RetentionDays.ONE_MONTH;
@@ -31,16 +40,32 @@ const SWAGGER_UI_DIR = dirname(createRequire(import.meta.url).resolve('swagger-u
 export interface LambdaFunctionsProps {
   tables: Tables;
   cursorKey: CursorKey;
+  eventBus: DomainEventBus;
+  schedules: JobSchedules;
+}
+
+/**
+ * What invokes a function other than API Gateway or Step Functions: a stream subscription or a
+ * schedule. Its grant goes into the function's role before the function exists; it is attached
+ * to the function after.
+ */
+interface Trigger {
+  readonly deadLetters: DeadLetterQueue;
+  grant(): FunctionGrant;
+  attach(fn: NodejsFunction): unknown;
 }
 
 /**
  * One Lambda function per manifest entry, each with its own log group and its own role that
  * allows exactly the DynamoDB and Step Functions actions the manifest lists (and reading the
- * cursor key where it lists `cursors`), and nothing else besides writing its logs.
+ * cursor key where it lists `cursors`, publishing to the event bus where it lists
+ * `publishesEvents`), what its trigger needs (reading its table's stream, sending to its
+ * dead-letter queue), and nothing else besides writing its logs.
  */
 export class LambdaFunctions extends Construct {
   /** By manifest function name (the operationId). */
   readonly byName: ReadonlyMap<string, NodejsFunction>;
+  private readonly deadLetterQueues = new Map<string, DeadLetterQueue>();
 
   constructor(scope: Construct, id: string, props: LambdaFunctionsProps) {
     super(scope, id);
@@ -62,10 +87,22 @@ export class LambdaFunctions extends Construct {
     });
   }
 
-  private build(spec: FunctionSpec, { tables, cursorKey }: LambdaFunctionsProps): NodejsFunction {
+  /** The stream consumers' and scheduled jobs' dead-letter queues, by manifest function name. */
+  get deadLetters(): ReadonlyMap<string, DeadLetterQueue> {
+    return this.deadLetterQueues;
+  }
+
+  private build(spec: FunctionSpec, props: LambdaFunctionsProps): NodejsFunction {
+    const { tables, cursorKey, eventBus } = props;
     const name = functionName(spec);
-    const cursors = spec.cursors ? cursorKey.grant() : { environment: {}, statements: [] };
     const scope = new Construct(this, name);
+    const trigger = triggerOf(scope, spec, props);
+    if (trigger) this.deadLetterQueues.set(name, trigger.deadLetters);
+    const grants = [
+      spec.cursors ? cursorKey.grant() : noGrant(),
+      eventBus.grant(spec),
+      trigger?.grant() ?? noGrant(),
+    ];
     const physicalName = `${Stack.of(this).stackName}-${name}`;
     if (physicalName.length > 64)
       throw new Error(`Function name ${physicalName} is longer than Lambda allows`);
@@ -79,7 +116,7 @@ export class LambdaFunctions extends Construct {
 
     const role = new Role(scope, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `Orderly ${name}: its logs and the DynamoDB and Step Functions actions the manifest lists`,
+      description: `Orderly ${name}: its logs, the actions the manifest lists, and what its trigger needs`,
       inlinePolicies: {
         access: new PolicyDocument({
           statements: [
@@ -91,17 +128,18 @@ export class LambdaFunctions extends Construct {
             }),
             ...tableAccessStatements(spec.tables, tables),
             ...workflowAccessStatements(this, spec.workflow),
-            ...cursors.statements,
+            ...grants.flatMap((grant) => grant.statements),
           ],
         }),
       },
     });
+    acknowledgeExecutionWildcards(role, spec.workflow);
 
     const environment: Record<string, string> = {
       POWERTOOLS_SERVICE_NAME: 'orderly',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       ...workflowEnvironment(this, spec.workflow),
-      ...cursors.environment,
+      ...Object.fromEntries(grants.flatMap((grant) => Object.entries(grant.environment))),
       // The Cognito token the API takes (the principal checks `token_use`): see docs/security.md.
       ...(spec.kind === 'http' ? { [TOKEN_USE_VARIABLE]: 'id' } : {}),
     };
@@ -110,9 +148,9 @@ export class LambdaFunctions extends Construct {
         environment[definition.envVar] = tables.byId[definition.id].tableName;
     }
 
-    return new NodejsFunction(scope, 'Function', {
+    const fn = new NodejsFunction(scope, 'Function', {
       functionName: physicalName,
-      description: spec.kind === 'http' ? spec.operation.summary : `Order workflow task: ${spec.name}`,
+      description: descriptionOf(spec),
       entry: join(REPO_ROOT, spec.entry),
       handler: 'handler',
       projectRoot: REPO_ROOT,
@@ -130,6 +168,29 @@ export class LambdaFunctions extends Construct {
           : undefined,
       ),
     });
+    trigger?.attach(fn);
+    return fn;
+  }
+}
+
+function triggerOf(scope: Construct, spec: FunctionSpec, props: LambdaFunctionsProps): Trigger | undefined {
+  if (spec.kind === 'stream')
+    return new StreamSubscription(scope, 'Stream', { consumer: spec, tables: props.tables });
+  if (spec.kind === 'schedule')
+    return new JobSchedule(scope, 'Schedule', { job: spec, schedules: props.schedules });
+  return undefined;
+}
+
+function descriptionOf(spec: FunctionSpec): string {
+  switch (spec.kind) {
+    case 'http':
+      return spec.operation.summary;
+    case 'task':
+      return `Order workflow task: ${spec.name}`;
+    case 'stream':
+      return `Stream consumer of the ${spec.source.table} table: ${spec.name}`;
+    case 'schedule':
+      return `Scheduled job: ${spec.name} (${spec.schedule.expression}, ${spec.schedule.timeZone})`;
   }
 }
 

@@ -3,8 +3,10 @@ import type { Construct } from 'constructs';
 import { ROLES } from '../functions/shared/auth/roles';
 import { Auth, TENANT_ATTRIBUTE } from './auth';
 import { CursorKey } from './cursor-key';
+import { DomainEventBus } from './event-bus';
 import { LambdaFunctions } from './functions';
 import { Api } from './http-api';
+import { JobSchedules } from './schedules';
 import { StateMachines } from './state-machines';
 import { Tables } from './tables';
 
@@ -16,6 +18,8 @@ export class OrderlyStack extends Stack {
   readonly tables: Tables;
   readonly auth: Auth;
   readonly cursorKey: CursorKey;
+  readonly eventBus: DomainEventBus;
+  readonly schedules: JobSchedules;
   readonly functions: LambdaFunctions;
   readonly api: Api;
   readonly stateMachines: StateMachines;
@@ -25,9 +29,13 @@ export class OrderlyStack extends Stack {
     this.tables = new Tables(this, 'Tables');
     this.auth = new Auth(this, 'Auth');
     this.cursorKey = new CursorKey(this, 'CursorKey');
+    this.eventBus = new DomainEventBus(this, 'Events');
+    this.schedules = new JobSchedules(this, 'Schedules');
     this.functions = new LambdaFunctions(this, 'Functions', {
       tables: this.tables,
       cursorKey: this.cursorKey,
+      eventBus: this.eventBus,
+      schedules: this.schedules,
     });
     this.stateMachines = new StateMachines(this, 'StateMachines', { functions: this.functions.byName });
     this.api = new Api(this, 'Api', {
@@ -59,6 +67,18 @@ export class OrderlyStack extends Stack {
         `${definition.id[0]?.toUpperCase()}${definition.id.slice(1)}TableName`,
         this.tables.byId[definition.id].tableName,
         `DynamoDB ${definition.id} table (handlers read it from ${definition.envVar})`,
+      );
+    }
+    output(
+      'EventBusName',
+      this.eventBus.bus.eventBusName,
+      'EventBridge bus of the domain events (add rules here to react to them)',
+    );
+    for (const [name, deadLetters] of this.functions.deadLetters) {
+      output(
+        `${name[0]?.toUpperCase()}${name.slice(1)}DeadLetterQueueUrl`,
+        deadLetters.queue.queueUrl,
+        `Dead-letter queue of ${name}: work it gave up on, kept 14 days`,
       );
     }
     output(

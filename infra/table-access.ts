@@ -3,10 +3,13 @@ import type { TableAccess } from '../functions/manifest';
 import type { TableId, Tables } from './tables';
 
 /**
- * IAM statements for exactly the DynamoDB actions a manifest entry lists, one statement per
- * table, on that table only. Index ARNs are added only for `Query` and name each declared
- * index rather than `index/*`, so there is no wildcard to justify. A table the entry does
- * not list gets nothing.
+ * IAM statements for exactly the DynamoDB actions a manifest entry lists, on that table only:
+ * the listed actions on the table's ARN and, where `Query` is listed, `Query` alone on each
+ * declared index's ARN (an index serves nothing else). Indexes are named one by one rather than
+ * `index/*`, so there is no wildcard to justify. A table the entry does not list gets nothing.
+ *
+ * The manifest lists actions per table, not per index, so a function that may Query a table may
+ * Query each of its indexes.
  */
 export function tableAccessStatements(access: TableAccess, tables: Tables): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
@@ -14,17 +17,25 @@ export function tableAccessStatements(access: TableAccess, tables: Tables): Poli
     const actions = access[definition.id as TableId];
     if (!actions?.length) continue;
     const table = tables.byId[definition.id];
-    const indexArns = actions.includes('Query')
-      ? definition.indexes.map((index) => `${table.tableArn}/index/${index.name}`)
-      : [];
+    const sid = `${definition.id[0]?.toUpperCase()}${definition.id.slice(1)}Table`;
     statements.push(
       new PolicyStatement({
-        sid: `${definition.id[0]?.toUpperCase()}${definition.id.slice(1)}Table`,
+        sid,
         effect: Effect.ALLOW,
         actions: [...new Set(actions)].map((action) => `dynamodb:${action}`),
-        resources: [table.tableArn, ...indexArns],
+        resources: [table.tableArn],
       }),
     );
+    if (actions.includes('Query') && definition.indexes.length) {
+      statements.push(
+        new PolicyStatement({
+          sid: `${sid}Indexes`,
+          effect: Effect.ALLOW,
+          actions: ['dynamodb:Query'],
+          resources: definition.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+        }),
+      );
+    }
   }
   return statements;
 }

@@ -5,13 +5,22 @@
  * leaves no process and no port behind.
  */
 import { createServer } from 'node:net';
-import { httpFunctions } from '../functions/manifest';
+import { relative } from 'node:path';
+import { httpFunctions, streamFunctions } from '../functions/manifest';
 import { IN_HOUSE_PARTNER } from '../functions/settings/fulfilment-partners';
 import { scopeOf } from '../functions/shared/auth/permissions';
 import { ROLES } from '../functions/shared/auth/roles';
 import { loadOrCreateCursorKey } from './cursor-key';
 import { loadOrCreateSigningKey } from './gateway/dev-tokens';
-import { CURSOR_KEY_FILE, DATA_DIR, DYNAMODB_DATA_DIR, SIGNING_KEY_FILE } from './paths';
+import {
+  CONTROL_SOCKET,
+  CURSOR_KEY_FILE,
+  DATA_DIR,
+  DYNAMODB_DATA_DIR,
+  EVENT_ARCHIVE,
+  SIGNING_KEY_FILE,
+  STREAMS_DIR,
+} from './paths';
 import { preparePrivateDirectory } from './private-files';
 import { DEMO_TENANT, seedDemoTenant } from './seed';
 import { startTwin, type Twin } from './twin';
@@ -53,6 +62,9 @@ twin = await startTwin({
   dataDir: DYNAMODB_DATA_DIR,
   signingKey: keys.signingKey,
   cursorKey: keys.cursorKey,
+  streamsDir: STREAMS_DIR,
+  controlSocket: CONTROL_SOCKET,
+  eventArchive: EVENT_ARCHIVE,
   // Executions' event logs would only grow in a twin that runs for days; their counts stay.
   recordWorkflowEvents: false,
   log: quiet ? undefined : (line) => console.log(`  ${line}`),
@@ -76,6 +88,12 @@ const lines = [
   `  Health   ${twin.url}/health`,
   `  Data     .data/ (${seeded ? 'demo tenant seeded now' : 'kept from the last run'}); DynamoDB Local at ${twin.dynamoDbEndpoint}`,
   `  Workflow statemachines/order-lifecycle.asl.json, run by the twin; ${resumedLine(twin.resumedOrders)}`,
+  `  Streams  ${streamFunctions.map((fn) => fn.name).join(', ')} (dead letters: npm run dlq)`,
+  `  Events   the local EventBridge bus's archive: ${relative(process.cwd(), EVENT_ARCHIVE)}`,
+  `  Jobs     ${twin.scheduler
+    .list()
+    .map((job) => `${job.name} ${job.expression}`)
+    .join(', ')} (run one now: npm run job -- <name>)`,
   '',
   `Development tokens for tenant "${DEMO_TENANT}", valid 12 h — paste into another shell:`,
 ];

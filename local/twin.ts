@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   type FunctionSpec,
   functionName,
   functions,
   httpFunctions,
+  type ScheduleFunction,
+  scheduleFunctions,
   stateMachines,
+  streamFunctions,
   type TaskFunction,
   taskFunctions,
 } from '../functions/manifest';
@@ -14,10 +16,13 @@ import { CURSOR_KEY_ENV } from '../functions/shared/db/cursor-key';
 import { tables } from '../functions/shared/db/tables';
 import { STATE_MACHINE_ARN_ENV } from '../functions/shared/workflow/aws-adapter';
 import type { StateMachineId } from '../functions/shared/workflow/port';
+import type { ReconcileReport } from '../functions/workflow/reconcile';
 import { localAwsEnv } from './aws-env';
+import { type ControlServer, startControlServer } from './control/server';
 import { ensureTable } from './create-tables';
 import { newCursorKey } from './cursor-key';
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
+import { type EventBridgeEndpoint, LOCAL_EVENT_BUS, startEventBridgeEndpoint } from './eventbridge/endpoint';
 import {
   createVerifier,
   type DevSigningKey,
@@ -27,9 +32,10 @@ import {
 } from './gateway/dev-tokens';
 import { startGateway } from './gateway/server';
 import { createLambdaRuntime, type LambdaRuntime, type LogRecord } from './lambda/runtime';
-import { resumeOrders } from './reconcile';
+import { type Scheduler, startScheduler } from './scheduler/scheduler';
 import { TwinStats } from './stats';
 import { accessKeyOf, localStateMachineArn, startStepFunctionsEndpoint } from './stepfunctions/endpoint';
+import { type StreamPoller, startStreamPoller } from './streams/poller';
 import type { DefinitionSource } from './workflow/runner';
 import { createWorkflowRunner, type WorkflowRunner } from './workflow/runner';
 
@@ -42,6 +48,7 @@ const PASSED_THROUGH = [
   // Failure tests: faults to inject (functions/shared/faults.ts), a shorter key retention.
   'ORDERLY_FAULTS',
   'IDEMPOTENCY_RETENTION_SECONDS',
+  'EVENT_FEED_SETTLE_SECONDS',
 ];
 
 export interface TwinOptions {
@@ -64,8 +71,21 @@ export interface TwinOptions {
   functionLogLevel?: string;
   /** Multiplies the state machines' Retry intervals (tests use a small one). Default 1. */
   retryIntervalScale?: number;
-  /** Start the workflow again for every order not in a final status (default true). */
+  /**
+   * Run the stuck-order reconciler once at start over every non-final order (default true): the
+   * executions of the last run died with it, and each order carries on from where it is.
+   */
   resumeWorkflows?: boolean;
+  /** The stream poller's checkpoints and dead letters persist here (npm start: .data/streams); in memory when absent. */
+  streamsDir?: string;
+  /** Multiplies the stream poller's retry back-off (tests use a small one). Default 1. */
+  streamRetryDelayScale?: number;
+  /** Fire the manifest's scheduled jobs on their schedules (default true; `runJob` works either way). */
+  schedules?: boolean;
+  /** Append every event published to the local bus to this file (npm start: .data/eventbridge/events.jsonl). */
+  eventArchive?: string;
+  /** Serve `npm run job` on this Unix socket. */
+  controlSocket?: string;
   /** Keep every execution's events (default true: tests read them); a long-running twin turns this off. */
   recordWorkflowEvents?: boolean;
   /** Environments per function at most (default: twice the CPU count, at least 2). */
@@ -88,8 +108,16 @@ export interface Twin {
   runtime: LambdaRuntime;
   /** The local Step Functions: executions, their task tokens, and waits to synchronise on. */
   runner: WorkflowRunner;
-  /** Orders whose workflow was started again when the twin started. */
+  /** The stream poller: every consumer's deliveries, retries and dead letters. */
+  streams: StreamPoller;
+  /** The scheduler of the manifest's jobs. */
+  scheduler: Scheduler;
+  /** What the functions published to the local EventBridge bus. */
+  eventBus: EventBridgeEndpoint;
+  /** Orders whose workflow was started again when the twin started (the reconciler's first run). */
   resumedOrders: number;
+  /** Runs a scheduled job now, as `npm run job -- <name>` does: its result. */
+  runJob(name: string): Promise<unknown>;
   token(request: TokenRequest): Promise<string>;
   stop(): Promise<void>;
 }
@@ -130,6 +158,14 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
 
     // Started after the runtime and the runner it serves; environments are created later, on use.
     let stepFunctions: Awaited<ReturnType<typeof startStepFunctionsEndpoint>> | undefined;
+    const eventBus = await startEventBridgeEndpoint({
+      functions,
+      functionNameOf: functionName,
+      archiveFile: options.eventArchive,
+      // A long-running twin keeps the latest events in memory; its archive keeps them all.
+      ...(options.recordWorkflowEvents === false ? { retain: 1000 } : {}),
+    });
+    closers.push(() => eventBus.close());
     const functionLogLevel = options.functionLogLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO';
     const cursorKey = options.cursorKey ?? newCursorKey();
     const runtime = createLambdaRuntime({
@@ -145,6 +181,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
           tableNames,
           functionLogLevel,
           cursorKey,
+          eventBridgeUrl: eventBus.url,
           variables: options.functionVariables ?? {},
         }),
     });
@@ -196,16 +233,46 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     });
     closers.push(() => gateway.close());
 
+    // Scheduled jobs: on their schedules, now (npm run job), and the reconciler once at start.
+    const scheduler = startScheduler({
+      jobs: options.schedules === false ? [] : scheduleFunctions,
+      invoke: (job, event) => runtime.invoke(job, event),
+      log: options.log,
+    });
+    closers.push(() => scheduler.stop());
+    const reconciler = scheduleFunctions.find((fn) => fn.name === 'reconcileOrders') as ScheduleFunction;
+    const runJob = async (name: string) => {
+      if (options.schedules !== false) return scheduler.runNow(name);
+      const job = scheduleFunctions.find((fn) => fn.name === name);
+      if (!job) throw new Error(`No scheduled job ${name}`);
+      return runtime.invoke(job, job.schedule.payload);
+    };
+
     let resumedOrders = 0;
     if (options.resumeWorkflows ?? true) {
-      // The twin's own client for its own DynamoDB Local (a process may run several twins in turn).
-      const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint }));
-      ({ resumed: resumedOrders } = await resumeOrders({
-        client,
-        tableName: tableNames.domain as string,
-        port: runner.port,
-      }));
-      client.destroy();
+      const report = (await runtime.invoke(reconciler, { all: true })) as ReconcileReport;
+      resumedOrders = report.started + report.restarted;
+    }
+
+    // The outbox: every consumer of the domain table's stream, from its checkpoint on.
+    const streams = await startStreamPoller({
+      dynamoDbEndpoint: endpoint,
+      tableName: tableNames.domain as string,
+      consumers: streamFunctions,
+      invoke: (consumer, event) => runtime.invoke(consumer, event),
+      stateDir: options.streamsDir,
+      retryDelayScale: options.streamRetryDelayScale,
+      log: options.log,
+    });
+    closers.push(() => streams.stop());
+
+    let control: ControlServer | undefined;
+    if (options.controlSocket) {
+      control = await startControlServer({
+        socketPath: options.controlSocket,
+        scheduler: { runNow: runJob, list: () => scheduler.list() },
+      });
+      closers.push(() => (control as ControlServer).close());
     }
     return {
       url: gateway.url,
@@ -215,7 +282,11 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       stats,
       runtime,
       runner,
+      streams,
+      scheduler,
+      eventBus,
       resumedOrders,
+      runJob,
       token: (request) => issueToken(key, request),
       stop: stopAll,
     };
@@ -234,6 +305,7 @@ function functionEnvironment(
     tableNames: Record<string, string>;
     functionLogLevel: string;
     cursorKey: string;
+    eventBridgeUrl: string;
     variables: Record<string, string>;
   },
 ): Record<string, string> {
@@ -251,6 +323,10 @@ function functionEnvironment(
   };
   for (const table of tables) {
     if (fn.tables[table.id]?.length) environment[table.envVar] = twin.tableNames[table.id] as string;
+  }
+  if (fn.publishesEvents) {
+    environment.AWS_ENDPOINT_URL_EVENTBRIDGE = twin.eventBridgeUrl;
+    environment.EVENT_BUS_NAME = LOCAL_EVENT_BUS;
   }
   // Where the stack grants the cursor key secret, the twin gives the key itself.
   if (fn.cursors) environment[CURSOR_KEY_ENV] = twin.cursorKey;

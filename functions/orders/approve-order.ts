@@ -21,7 +21,7 @@ import {
   toOrder,
   withOrderRetry,
 } from './store';
-import { resumeTask } from './task-answers';
+import { owedAnswer, resumeTask } from './task-answers';
 
 /** The customer item's place in the approval's transaction: after the order and its event. */
 const CUSTOMER_ITEM = 2;
@@ -77,6 +77,7 @@ export async function approveOrder(
               : levels,
           },
           ...inbox,
+          ...owedAnswer(before.task, ['approval'], { answer: 'success' }, at),
         },
         remove: ['task', ...(inbox ? [] : ['inboxPk', 'inboxSk'])],
         event: {

@@ -5,7 +5,7 @@ import { orderScopeOf } from './partner-scope';
 import type { Order } from './schemas';
 import { CANCELLABLE_STATUSES, hasShipped } from './status';
 import { changeOrder, getOrderRecord, toOrder, withOrderRetry } from './store';
-import { failTask } from './task-answers';
+import { failTask, owedAnswer } from './task-answers';
 
 /** Tasks a cancel interrupts: waiting for a person's decision or for the partner's shipment. */
 const INTERRUPTIBLE = ['approval', 'shipment'] as const;
@@ -42,7 +42,10 @@ export async function cancelOrder(
     const interrupts =
       before.task !== undefined && (INTERRUPTIBLE as readonly string[]).includes(before.task.kind);
     const after = await changeOrder(tenantId, before, {
-      set: { cancelRequest: { reason, by: who.userId, at } },
+      set: {
+        cancelRequest: { reason, by: who.userId, at },
+        ...owedAnswer(before.task, INTERRUPTIBLE, { answer: 'failure', code: 'order-cancelled' }, at),
+      },
       // Out of the approval inbox: nobody should decide an order that is being cancelled.
       remove: ['inboxPk', 'inboxSk', ...(interrupts ? ['task'] : [])],
       event: { type: 'CANCEL_REQUESTED', actor: { type: 'user', id: who.userId }, details: { reason } },

@@ -8,7 +8,7 @@ import type { OrderScope } from './partner-scope';
 import type { Actor, Order, ShipmentReport } from './schemas';
 import { hasShipped } from './status';
 import { changeOrder, getOrderRecord, type OrderRecord, toOrder, withOrderRetry } from './store';
-import { failTask, resumeTask } from './task-answers';
+import { failTask, owedAnswer, resumeTask } from './task-answers';
 
 /**
  * What the fulfilment partner reports: shipped, delivered, or cannot fulfil. Each records the
@@ -69,7 +69,10 @@ export async function reportShipment(
     };
     const after = await changeOrder(tenantId, before, {
       toStatus: 'SHIPPED',
-      set: { shipments: [...(before.shipments ?? []), shipment] },
+      set: {
+        shipments: [...(before.shipments ?? []), shipment],
+        ...owedAnswer(before.task, ['shipment'], { answer: 'success' }, at),
+      },
       remove: ['task'],
       event: {
         type: 'SHIPPED',
@@ -110,7 +113,7 @@ export async function reportDelivery(
     const deliveredAt = deliveryTime(report.deliveredAt, before, now);
     const after = await changeOrder(tenantId, before, {
       toStatus: 'DELIVERED',
-      set: { deliveredAt },
+      set: { deliveredAt, ...owedAnswer(before.task, ['delivery'], { answer: 'success' }, at) },
       remove: ['task'],
       event: { type: 'DELIVERED', actor, details: { deliveredAt } },
       now: at,
@@ -171,7 +174,10 @@ export async function reportFulfilmentFailure(
     assertNoStopPending(before);
     const failingTask = before.task?.kind === 'shipment';
     const after = await changeOrder(tenantId, before, {
-      set: { fulfilmentFailure: { reason, by: actor.id, at } },
+      set: {
+        fulfilmentFailure: { reason, by: actor.id, at },
+        ...owedAnswer(before.task, ['shipment'], { answer: 'failure', code: 'fulfilment-failed' }, at),
+      },
       remove: failingTask ? ['task'] : [],
       event: { type: 'FULFILMENT_FAILURE_REPORTED', actor, details: { reason } },
       now: at,

@@ -4,7 +4,7 @@ import { assertSeesOrder } from './partner-access';
 import { orderScopeOf } from './partner-scope';
 import type { Order } from './schemas';
 import { changeOrder, getOrderRecord, toOrder, withOrderRetry } from './store';
-import { failTask } from './task-answers';
+import { failTask, owedAnswer } from './task-answers';
 
 /** Rejects the order at the level that waits on this person: rejection ends it (REJECTED, final). */
 export async function rejectOrder(
@@ -27,6 +27,7 @@ export async function rejectOrder(
       set: {
         approval: { ...before.approval, levels },
         rejection: { by: who.userId, at, comment, level: level.level },
+        ...owedAnswer(before.task, ['approval'], { answer: 'failure', code: 'order-rejected' }, at),
       },
       remove: ['task', 'inboxPk', 'inboxSk'],
       event: {

@@ -19,6 +19,13 @@ import {
 } from './keys';
 import { assertSeesOrder } from './partner-access';
 import type { OrderScope } from './partner-scope';
+import {
+  type AnswerDue,
+  RECONCILE_AFTER_SECONDS,
+  type ReconcileReason,
+  reconcileAttributes,
+  reconcileSchedule,
+} from './reconcile-due';
 import { type Actor, Order, type TimelineEvent } from './schemas';
 import { ORDER_STATUSES, type OrderStatus } from './status';
 
@@ -52,6 +59,10 @@ export type OrderRecord = Order & {
   decisionFacts?: unknown;
   cancelRequest?: CancelRequest;
   fulfilmentFailure?: FulfilmentFailure;
+  /** A token answer a committed change owes the execution, until the workflow's next write (reconcile-due.ts). */
+  answerDue?: AnswerDue;
+  /** How many times the reconciler started the workflow again (execution `<id>.r<n>`). */
+  workflowRun?: number;
 };
 
 const ORDER_FIELDS = Object.keys(Order.shape) as (keyof Order)[];
@@ -136,6 +147,12 @@ export async function putNewOrder(
         Item: {
           ...orderKey(tenantId, order.id),
           ...orderIndexAttributes(tenantId, order),
+          // Due for the reconciler's look only if its workflow never got going.
+          ...reconcileAttributes(
+            tenantId,
+            order.id,
+            new Date(Date.parse(order.createdAt) + RECONCILE_AFTER_SECONDS.created * 1000),
+          ),
           entity: ORDER_ENTITY,
           tenantId,
           ...order,
@@ -213,7 +230,8 @@ export async function transitionOrder(t: Transition): Promise<number> {
     ':now': t.now,
   };
   const sets = ['#version = :version', '#updatedAt = :now'];
-  const set: Record<string, unknown> = { ...t.set };
+  const schedule = reconcileSchedule(t.tenantId, t.orderId, status, reconcileReasonOf(t), t.now);
+  const set: Record<string, unknown> = { ...t.set, ...schedule.set };
   if (t.toStatus && t.toStatus !== t.fromStatus) {
     set.status = t.toStatus;
     set.statusChangedAt = t.now;
@@ -224,7 +242,7 @@ export async function transitionOrder(t: Transition): Promise<number> {
     values[`:s${i}`] = value;
     sets.push(`#s${i} = :s${i}`);
   });
-  const removes = (t.remove ?? []).map((field, i) => {
+  const removes = [...(t.remove ?? []), ...schedule.remove].map((field, i) => {
     names[`#r${i}`] = field;
     return `#r${i}`;
   });
@@ -266,6 +284,16 @@ export async function transitionOrder(t: Transition): Promise<number> {
     throw error;
   }
   return version;
+}
+
+/**
+ * Why the reconciler may need to look at the order after this write: a token answer is now owed
+ * (`answerDue` set), the execution parks on it (`task` set), or the workflow moves on by itself.
+ */
+function reconcileReasonOf(t: Transition): ReconcileReason {
+  if (t.set?.answerDue !== undefined) return 'answer';
+  if (t.set?.task !== undefined) return 'waiting';
+  return 'step';
 }
 
 /** The stored order after a committed transition: what the workflow's next step is decided on. */

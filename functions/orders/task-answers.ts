@@ -1,8 +1,26 @@
+import { dropsCall } from '../shared/faults';
 import { logger } from '../shared/logger';
 import { TaskTokenInvalidError, workflow } from '../shared/workflow/port';
 import type { TaskFailureCode } from '../shared/workflow/task-failures';
 import type { WorkflowStep } from '../workflow/steps';
+import type { AnswerDue } from './reconcile-due';
 import type { PendingTask } from './store';
+
+/**
+ * What a change that answers the parked token writes with it: the token moves from `task` to
+ * `answerDue`, in the same transaction. If the answer sent after the commit is lost (the
+ * invocation dies, Step Functions is unreachable), the reconciler finds it there and sends it; the
+ * workflow's next write clears it. Empty when no token of `kinds` is parked.
+ */
+export function owedAnswer(
+  task: PendingTask | undefined,
+  kinds: readonly PendingTask['kind'][],
+  answer: { answer: 'success' } | { answer: 'failure'; code: TaskFailureCode },
+  at: string,
+): { answerDue?: AnswerDue } {
+  if (!task || !kinds.includes(task.kind)) return {};
+  return { answerDue: { token: task.token, kind: task.kind, ...answer, at } as AnswerDue };
+}
 
 /**
  * Answers the task token the workflow parked on the order, after the change that answers it has
@@ -12,6 +30,10 @@ import type { PendingTask } from './store';
  * answering 5xx would make the client retry a change that already happened.
  */
 async function answer(task: PendingTask, orderId: string, send: () => Promise<void>): Promise<void> {
+  if (dropsCall('drop-answer')) {
+    logger.warn('fault injected: the task token answer is dropped', { orderId, task: task.kind });
+    return;
+  }
   try {
     await send();
   } catch (error) {

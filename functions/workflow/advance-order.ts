@@ -1,13 +1,7 @@
 import { decide } from '../approvals/engine';
 import { getRuleSet } from '../approvals/store';
 import { OrderChangedError } from '../orders/errors';
-import {
-  changeOrder,
-  getOrderRecord,
-  type OrderRecord,
-  TransitionCancelledError,
-  withOrderRetry,
-} from '../orders/store';
+import { getOrderRecord, type OrderRecord, TransitionCancelledError, withOrderRetry } from '../orders/store';
 import { taskHandler } from '../shared/task/handler';
 import { decisionChange } from './decision';
 import { customerMissing } from './errors';
@@ -15,7 +9,7 @@ import { orderFacts } from './facts';
 import { OrderTaskInput } from './inputs';
 import { CONTENDED_ATTEMPTS, reserveOrderStock } from './reservation';
 import { stepFor } from './steps';
-import { getCustomerItem } from './store';
+import { changeOrderStep, getCustomerItem } from './store';
 
 /**
  * Advance — where every execution starts. A SUBMITTED order is decided by the tenant's approval
@@ -46,7 +40,7 @@ async function decideApproval(tenantId: string, order: OrderRecord, now: Date): 
   const rules = await getRuleSet(tenantId);
   const decision = decide(rules.ruleSet, facts);
   try {
-    return await changeOrder(
+    return await changeOrderStep(
       tenantId,
       order,
       decisionChange(tenantId, order, decision, facts, rules.version, now),

@@ -1,11 +1,11 @@
 import { closeOrderOnCustomer } from '../customers/balance-items';
-import { changeOrder, getOrderRecord, withOrderRetry } from '../orders/store';
+import { getOrderRecord, withOrderRetry } from '../orders/store';
 import { taskHandler } from '../shared/task/handler';
 import { unexpectedStatus } from './errors';
 import { evaluateOrder } from './evaluation';
 import { OrderTaskInput } from './inputs';
 import { stepFor } from './steps';
-import { statusEvents } from './store';
+import { changeOrderStep, statusEvents } from './store';
 
 /**
  * CloseOrder — DELIVERED → CLOSED with the order's evaluation (time per stage, cycle time, on
@@ -19,7 +19,7 @@ export const handler = taskHandler('closeOrder', OrderTaskInput, async ({ tenant
     if (order.status === 'CLOSED') return stepFor(tenantId, order, now);
     if (order.status !== 'DELIVERED') throw unexpectedStatus('CloseOrder', order.status);
     const evaluation = evaluateOrder(order, await statusEvents(tenantId, orderId), now);
-    const after = await changeOrder(tenantId, order, {
+    const after = await changeOrderStep(tenantId, order, {
       toStatus: 'CLOSED',
       set: { evaluation },
       remove: ['task'],

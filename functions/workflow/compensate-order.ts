@@ -1,11 +1,12 @@
 import { changeOpenBalance } from '../customers/balance-items';
 import { hasShipped, isFinal, OPEN_BALANCE_STATUSES, RESERVED_STATUSES } from '../orders/status';
-import { changeOrder, getOrderRecord, withOrderRetry } from '../orders/store';
+import { getOrderRecord, withOrderRetry } from '../orders/store';
 import { releaseStock } from '../products/stock-items';
 import { taskHandler } from '../shared/task/handler';
 import { cancellationFor } from './cancellation';
 import { CompensateInput } from './inputs';
 import type { WorkflowStep } from './steps';
+import { changeOrderStep } from './store';
 
 /**
  * Compensate — undoes what the order holds and cancels it, in one transaction: every
@@ -24,7 +25,7 @@ export const handler = taskHandler(
       const at = now.toISOString();
       if (isFinal(order.status)) return { tenantId, orderId, next: 'done' };
       if (hasShipped(order.status)) {
-        await changeOrder(tenantId, order, {
+        await changeOrderStep(tenantId, order, {
           remove: ['task'],
           event: {
             type: 'WORKFLOW_NEEDS_ATTENTION',
@@ -42,7 +43,7 @@ export const handler = taskHandler(
       const cancellation = cancellationFor(order, caught, now);
       const reserved = RESERVED_STATUSES.includes(order.status) ? (order.reservations ?? []) : [];
       const counted = OPEN_BALANCE_STATUSES.includes(order.status);
-      await changeOrder(tenantId, order, {
+      await changeOrderStep(tenantId, order, {
         toStatus: 'CANCELLED',
         set: { cancellation },
         remove: ['task', 'inboxPk', 'inboxSk'],

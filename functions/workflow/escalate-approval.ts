@@ -1,8 +1,9 @@
 import { escalate, inboxAttributes, pendingLevel } from '../orders/approval-levels';
-import { changeOrder, getOrderRecord, withOrderRetry } from '../orders/store';
+import { getOrderRecord, withOrderRetry } from '../orders/store';
 import { taskHandler } from '../shared/task/handler';
 import { OrderTaskInput } from './inputs';
 import { type ApprovalExpiry, approvalExpiryOf, stepFor, type WorkflowStep } from './steps';
+import { changeOrderStep } from './store';
 
 const WORKFLOW = { type: 'system' as const, id: 'workflow' };
 
@@ -36,7 +37,7 @@ export const handler = taskHandler('escalateApproval', OrderTaskInput, async ({ 
         role: level.role,
         escalations: level.escalations.length,
       };
-      await changeOrder(tenantId, order, {
+      await changeOrderStep(tenantId, order, {
         set: { approvalExpired: expiry },
         // Out of every inbox: nobody should decide an order that is being cancelled.
         remove: ['task', 'inboxPk', 'inboxSk'],
@@ -51,7 +52,7 @@ export const handler = taskHandler('escalateApproval', OrderTaskInput, async ({ 
     }
     if (!result.escalated) return stepFor(tenantId, order, now);
     const escalated = result.escalated;
-    const after = await changeOrder(tenantId, order, {
+    const after = await changeOrderStep(tenantId, order, {
       set: {
         approval: { ...order.approval, levels: result.levels },
         ...inboxAttributes(tenantId, orderId, escalated),

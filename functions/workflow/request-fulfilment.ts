@@ -1,6 +1,6 @@
 import { partnerIndexAttributes } from '../orders/keys';
 import { hasShipped } from '../orders/status';
-import { changeOrder, getOrderRecord, withOrderRetry } from '../orders/store';
+import { getOrderRecord, withOrderRetry } from '../orders/store';
 import { type PartnerRouting, partnerFor } from '../settings/fulfilment-partners';
 import { getPartnerRouting } from '../settings/store';
 import { taskHandler } from '../shared/task/handler';
@@ -9,7 +9,7 @@ import { failTask, succeedTask } from './answer';
 import { unexpectedStatus } from './errors';
 import { TokenTaskInput } from './inputs';
 import { stepFor, type WorkflowStep } from './steps';
-import { parkTask } from './store';
+import { changeOrderStep, parkTask } from './store';
 
 type Outcome = { fail: TaskFailureCode } | { succeed: WorkflowStep } | { parked: true };
 
@@ -44,7 +44,7 @@ export const handler = taskHandler(
       }
       routing ??= (await getPartnerRouting(tenantId)).routing;
       const partnerId = partnerFor(order, routing);
-      await changeOrder(tenantId, order, {
+      await changeOrderStep(tenantId, order, {
         toStatus: 'IN_FULFILMENT',
         set: { task, partnerId, ...partnerIndexAttributes(tenantId, order, partnerId) },
         event: {

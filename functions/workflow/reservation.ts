@@ -1,7 +1,8 @@
 import type { Reservation } from '../orders/schemas';
-import { changeOrder, type OrderRecord, TransitionCancelledError } from '../orders/store';
+import { type OrderRecord, TransitionCancelledError } from '../orders/store';
 import { reserveStock } from '../products/stock-items';
 import { insufficientStock } from './errors';
+import { changeOrderStep } from './store';
 
 /** Items of a transition's transaction before its `also` items: the order and its event. */
 const FIRST_ALSO_ITEM = 2;
@@ -23,7 +24,7 @@ export async function reserveOrderStock(
     quantity: l.quantity,
   }));
   try {
-    return await changeOrder(tenantId, order, {
+    return await changeOrderStep(tenantId, order, {
       toStatus: 'STOCK_RESERVED',
       set: { reservations },
       event: {

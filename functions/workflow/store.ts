@@ -3,11 +3,20 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { customerKey } from '../customers/store';
 import { OrderChangedError } from '../orders/errors';
 import { orderKey } from '../orders/keys';
-import type { OrderRecord, PendingTask } from '../orders/store';
+import { reconcileSchedule } from '../orders/reconcile-due';
+import { type Change, changeOrder, type OrderRecord, type PendingTask } from '../orders/store';
 import { documentClient, domainTableName } from '../shared/db/client';
 import type { StatusEvent } from './evaluation';
 
 /** What the workflow's tasks read and write besides order transitions. Each is one DynamoDB request. */
+
+/**
+ * A transition made by a workflow task. The execution has moved on, so any token answer a change
+ * owed it (`answerDue`) is no longer owed: the write drops it, and the reconciler has nothing to
+ * answer.
+ */
+export const changeOrderStep = (tenantId: string, order: OrderRecord, change: Change) =>
+  changeOrder(tenantId, order, { ...change, remove: [...(change.remove ?? []), 'answerDue'] });
 
 /**
  * Keeps the task token on the order so that whoever acts next (an approver, the partner, a
@@ -22,22 +31,33 @@ export async function parkTask(
   order: OrderRecord,
   task: PendingTask,
 ): Promise<OrderRecord> {
+  // Parked: the reconciler only checks once a day that the execution still waits; any answer a
+  // change owed an earlier token has evidently arrived.
+  const { set } = reconcileSchedule(tenantId, order.id, order.status, 'waiting', task.enteredAt);
   try {
     await documentClient.send(
       new UpdateCommand({
         TableName: domainTableName(),
         Key: orderKey(tenantId, order.id),
-        UpdateExpression: 'SET #task = :task, #version = :next',
+        UpdateExpression:
+          'SET #task = :task, #version = :next, reconcilePk = :rpk, reconcileSk = :rsk REMOVE answerDue',
         ConditionExpression: '#version = :expected',
         ExpressionAttributeNames: { '#task': 'task', '#version': 'version' },
-        ExpressionAttributeValues: { ':task': task, ':expected': order.version, ':next': order.version + 1 },
+        ExpressionAttributeValues: {
+          ':task': task,
+          ':expected': order.version,
+          ':next': order.version + 1,
+          ':rpk': set.reconcilePk,
+          ':rsk': set.reconcileSk,
+        },
       }),
     );
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) throw new OrderChangedError(order.id);
     throw error;
   }
-  return { ...order, task, version: order.version + 1 };
+  const { answerDue: _answered, ...rest } = order;
+  return { ...rest, task, version: order.version + 1 };
 }
 
 /** The stored customer item (credit limit, open balance, closed orders), strongly consistent. */

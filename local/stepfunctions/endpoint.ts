@@ -116,8 +116,13 @@ export async function startStepFunctionsEndpoint(
       return {};
     },
     async DescribeExecution(body, caller) {
+      // As AWS: whether the caller may ask is decided before whether the execution exists.
+      const machine =
+        typeof body.executionArn === 'string'
+          ? (body.executionArn.split(':execution:')[1]?.split(':')[0] as StateMachineId | undefined)
+          : undefined;
+      check(caller, 'DescribeExecution', machine);
       const execution = executionOf(body.executionArn);
-      check(caller, 'DescribeExecution', execution.stateMachine);
       return {
         executionArn: execution.executionArn,
         stateMachineArn: localStateMachineArn(execution.stateMachine),

@@ -263,6 +263,9 @@ export function createWorkflowRunner(options: WorkflowRunnerOptions): WorkflowRu
   };
 
   const port: StepFunctionsApi = {
+    async describeExecution({ stateMachine, name }) {
+      return executions.get(`${stateMachine}/${name}`)?.status;
+    },
     async startExecution({ stateMachine, name, input }): Promise<StartExecutionResult> {
       if (stopped) throw new Error('The workflow runner has stopped');
       const machine = machines.get(stateMachine);

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, it, onTestFinished } from 'vitest';
-import { killTree, type NpmStart, npmStart } from '../support/npm-start';
-import { descendantsOf } from '../support/processes';
+import { devToken, killTree, type NpmStart, npmStart, twinProcess } from '../support/npm-start';
 import {
   assertOneOrderPerKey,
   createWithRetries,
@@ -20,31 +17,7 @@ import { apiClient } from '../support/twin';
  * one order, and every order moves on (the restart resumes the workflows of unfinished orders;
  * a retry starts the workflow of an order that committed before the crash but never started).
  */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TENANT = `crash-${process.pid}`;
-
-function token(dataDir: string): string {
-  const result = spawnSync('npm', ['run', '-s', 'token', '--', '--role', 'admin', '--tenant', TENANT], {
-    cwd: ROOT,
-    env: { ...process.env, ORDERLY_DATA_DIR: dataDir },
-    encoding: 'utf8',
-  });
-  assert.equal(result.status, 0, result.stderr);
-  return result.stdout.trim();
-}
-
-/** The twin's node process: the one descendant of npm that is node running local/start.ts. */
-function twinProcess(started: NpmStart): number {
-  for (const pid of descendantsOf(started.npm.pid as number)) {
-    try {
-      const cmdline = spawnSync('cat', [`/proc/${pid}/cmdline`], { encoding: 'utf8' }).stdout;
-      if (cmdline.includes('local/start.ts')) return pid;
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  throw new Error('no twin process under npm start');
-}
 
 describe('exactly once across a crash of the twin', () => {
   it('SIGKILL with 40 creates in flight, restart, retries: one order per key, every order moving', async () => {
@@ -55,7 +28,7 @@ describe('exactly once across a crash of the twin', () => {
       if (second) killTree(second.npm);
       rmSync(first.dataDir, { recursive: true, force: true });
     });
-    const api = apiClient(`http://127.0.0.1:${first.port}`, token(first.dataDir));
+    const api = apiClient(`http://127.0.0.1:${first.port}`, devToken(first.dataDir, TENANT));
     const customer = await api.post('/v1/customers', { name: 'Crash test Ltd' });
     await api.post('/v1/products', {
       sku: 'CRASH-1',

@@ -121,13 +121,17 @@ async function itemCount(): Promise<number> {
   return total;
 }
 
-/** Once every workflow waits on a task token or has ended, and the tables stop changing: their item count. */
+/**
+ * Once every workflow waits on a task token or has ended, the stream's consumers have caught up
+ * (the events feed is a projection of earlier writes), and the tables stop changing: their item count.
+ */
 async function settle(): Promise<number> {
   const deadline = Date.now() + 60_000;
   let last: number | undefined;
   for (;;) {
     const parked = new Set(twin.runner.pendingTasks().map((task) => task.executionName));
     const busy = twin.runner.executions().some((e) => !e.stopDate && !parked.has(e.name));
+    if (!busy) await twin.streams.drained();
     const now = await itemCount();
     if (!busy && now === last) return now;
     last = busy ? undefined : now;

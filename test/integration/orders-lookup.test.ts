@@ -64,6 +64,7 @@ describe('orders found by number and externalRef', () => {
         },
         sendTaskSuccess: port.sendTaskSuccess.bind(port),
         sendTaskFailure: port.sendTaskFailure.bind(port),
+        describeExecution: port.describeExecution.bind(port),
       });
     };
     // An execution of that name exists already (closed, or another input): nothing to do.

@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../local/free-port';
-import { descendantsOf } from './processes';
+import { commandLineOf, descendantsOf } from './processes';
 
 /**
  * `npm start` as a developer runs it, on its own port and data directory (a fresh temporary one
@@ -59,4 +59,27 @@ export function killTree(npm: ChildProcess): void {
       // Already gone.
     }
   }
+}
+
+/** `npm run -s token` against that data directory's signing key: a token the twin started on it accepts. */
+export function devToken(dataDir: string, tenant: string, role = 'admin'): string {
+  const result = spawnSync('npm', ['run', '-s', 'token', '--', '--role', role, '--tenant', tenant], {
+    cwd: ROOT,
+    env: { ...process.env, ORDERLY_DATA_DIR: dataDir },
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`npm run token failed: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+/** The twin's node process: the one descendant of npm that is node running local/start.ts (what a crash test kills). */
+export function twinProcess(started: NpmStart): number {
+  for (const pid of descendantsOf(started.npm.pid as number)) {
+    try {
+      if (commandLineOf(pid).includes('local/start.ts')) return pid;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  throw new Error('no twin process under npm start');
 }

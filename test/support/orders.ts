@@ -22,6 +22,7 @@ import type { Principal } from '../../functions/shared/auth/principal';
 import { documentClient, domainTableName } from '../../functions/shared/db/client';
 import type { Money } from '../../functions/shared/money';
 import {
+  type ExecutionStatus,
   type StartExecutionResult,
   type StateMachineId,
   TaskTokenInvalidError,
@@ -45,6 +46,16 @@ export class RecordingWorkflowPort implements WorkflowPort {
   readonly failures: { taskToken: string; error: string; cause: string }[] = [];
   /** Tokens Step Functions no longer accepts (answered, timed out, execution ended). */
   readonly invalid = new Set<string>();
+
+  /** Executions started here are running (the recording port runs none of them). */
+  async describeExecution(args: {
+    stateMachine: StateMachineId;
+    name: string;
+  }): Promise<ExecutionStatus | undefined> {
+    return this.starts.some((s) => s.name === args.name && s.stateMachine === args.stateMachine)
+      ? ('RUNNING' as const)
+      : undefined;
+  }
 
   async startExecution(args: {
     stateMachine: StateMachineId;

@@ -17,7 +17,7 @@ export interface IndexDefinition {
 
 export interface TableDefinition {
   /** Logical id; the physical name is given to handlers in `envVar`. */
-  id: 'domain' | 'idempotency' | 'audit';
+  id: 'domain' | 'idempotency' | 'audit' | 'events';
   envVar: string;
   partitionKey: string;
   sortKey?: string;
@@ -71,6 +71,14 @@ export const domainTable: TableDefinition = {
       serves:
         'a fulfilment partner’s orders by creation time (GET /v1/orders as a partner; sparse: from the assignment when fulfilment is requested)',
     },
+    {
+      name: 'ordersToReconcile',
+      partitionKey: 'reconcilePk',
+      sortKey: 'reconcileSk',
+      projection: 'KEYS_ONLY',
+      serves:
+        'the stuck-order reconciler: non-final orders by the time they are next due for a look, across tenants in a few shards (sparse: final orders leave it)',
+    },
   ],
   stream: true,
 };
@@ -118,4 +126,27 @@ export const auditTable: TableDefinition = {
   stream: false,
 };
 
-export const tables = [domainTable, idempotencyTable, auditTable] as const;
+/**
+ * The per-tenant pull feed of domain events (GET /v1/events), projected from the domain table's
+ * stream (functions/events/). Its own table so that its 30-day retention (TTL) is its own and the
+ * domain table's timeline keeps every event for ever.
+ */
+export const eventsTable: TableDefinition = {
+  id: 'events',
+  envVar: 'EVENTS_TABLE_NAME',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: [
+    {
+      name: 'eventsByType',
+      partitionKey: 'typePk',
+      sortKey: 'sk',
+      projection: 'ALL',
+      serves: 'a tenant’s events of one type in feed order (GET /v1/events?type=…)',
+    },
+  ],
+  timeToLiveAttribute: 'expiresAt',
+  stream: false,
+};
+
+export const tables = [domainTable, idempotencyTable, auditTable, eventsTable] as const;

@@ -1,5 +1,7 @@
 import {
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   InvalidToken,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
@@ -8,7 +10,7 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { type StateMachineId, TaskTokenInvalidError, type WorkflowPort } from './port';
+import { type ExecutionStatus, type StateMachineId, TaskTokenInvalidError, type WorkflowPort } from './port';
 import { taskFailure } from './task-failures';
 
 /** Each state machine's ARN reaches the functions that need it as an environment variable. */
@@ -37,11 +39,17 @@ export function awsWorkflowPort(): WorkflowPort {
       throw error;
     }
   };
+  const arnOf = (stateMachine: StateMachineId) => {
+    const env = STATE_MACHINE_ARN_ENV[stateMachine];
+    const stateMachineArn = process.env[env];
+    if (!stateMachineArn) throw new Error(`Environment variable ${env} is not set`);
+    return stateMachineArn;
+  };
+  const executionArnOf = (stateMachineArn: string, name: string) =>
+    `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   return {
     async startExecution({ stateMachine, name, input }) {
-      const env = STATE_MACHINE_ARN_ENV[stateMachine];
-      const stateMachineArn = process.env[env];
-      if (!stateMachineArn) throw new Error(`Environment variable ${env} is not set`);
+      const stateMachineArn = arnOf(stateMachine);
       try {
         const result = await sfn().send(
           new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
@@ -50,9 +58,18 @@ export function awsWorkflowPort(): WorkflowPort {
       } catch (error) {
         // Same name, other input (or an execution that already ended): it exists, nothing new starts.
         if (error instanceof ExecutionAlreadyExists) {
-          const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-          return { executionArn, alreadyStarted: true };
+          return { executionArn: executionArnOf(stateMachineArn, name), alreadyStarted: true };
         }
+        throw error;
+      }
+    },
+    async describeExecution({ stateMachine, name }) {
+      const executionArn = executionArnOf(arnOf(stateMachine), name);
+      try {
+        const result = await sfn().send(new DescribeExecutionCommand({ executionArn }));
+        return result.status as ExecutionStatus;
+      } catch (error) {
+        if (error instanceof ExecutionDoesNotExist) return undefined;
         throw error;
       }
     },

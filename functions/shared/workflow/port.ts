@@ -14,6 +14,15 @@ export interface StartExecutionResult {
   alreadyStarted: boolean;
 }
 
+/** Step Functions' execution statuses (Standard workflows). */
+export type ExecutionStatus =
+  | 'RUNNING'
+  | 'SUCCEEDED'
+  | 'FAILED'
+  | 'TIMED_OUT'
+  | 'ABORTED'
+  | 'PENDING_REDRIVE';
+
 export interface WorkflowPort {
   /** `name` is unique per state machine: a second start with the same name and input is a no-op. */
   startExecution(args: {
@@ -27,6 +36,11 @@ export interface WorkflowPort {
    * (task-failures.ts): never free text, which the execution history would keep.
    */
   sendTaskFailure(taskToken: string, code: TaskFailureCode): Promise<void>;
+  /** The status of the execution of that name, or undefined when there is none. */
+  describeExecution(args: {
+    stateMachine: StateMachineId;
+    name: string;
+  }): Promise<ExecutionStatus | undefined>;
 }
 
 export type StateMachineId = 'orderLifecycle';

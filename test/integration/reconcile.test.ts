@@ -1,0 +1,260 @@
+import assert from 'node:assert/strict';
+import { afterAll, describe, it } from 'vitest';
+import {
+  type ExecutionStatus,
+  type StateMachineId,
+  TaskTokenInvalidError,
+  useWorkflowPort,
+} from '../../functions/shared/workflow/port';
+import { createTestTables } from '../support/database';
+import { requestCounter } from '../support/request-count';
+
+const tables = await createTestTables();
+const { orderIn, RecordingWorkflowPort, setUpTenant, submitOrder } = await import('../support/orders');
+const { getOrderRecord } = await import('../../functions/orders/store');
+const { parkTask } = await import('../../functions/workflow/store');
+const { reconcileOrders, MAX_RESTARTS } = await import('../../functions/workflow/reconcile');
+const { reportShipment } = await import('../../functions/orders/fulfilment-reports');
+const { TENANT_WIDE } = await import('../../functions/orders/partner-scope');
+const { RECONCILE_AFTER_SECONDS } = await import('../../functions/orders/reconcile-due');
+
+afterAll(() => tables.drop());
+
+/**
+ * Step Functions cannot run in these tests (the twin's runner is exercised end to end in
+ * test/e2e/no-order-left-behind.test.ts): this port stands in for it, with executions whose
+ * status a test sets, so each of the reconciler's decisions is reached on purpose.
+ */
+class ExecutionsPort extends RecordingWorkflowPort {
+  readonly statuses = new Map<string, ExecutionStatus>();
+  readonly described: string[] = [];
+
+  override async describeExecution(args: {
+    stateMachine: StateMachineId;
+    name: string;
+  }): Promise<ExecutionStatus | undefined> {
+    this.described.push(args.name);
+    return this.statuses.get(args.name) ?? (await super.describeExecution(args));
+  }
+}
+
+const later = (seconds: number) => new Date(Date.now() + seconds * 1000);
+/** Past every order's look except the daily one of parked orders. */
+const afterSteps = () => later(RECONCILE_AFTER_SECONDS.step + 30);
+
+function freshPort(): ExecutionsPort {
+  const port = new ExecutionsPort();
+  useWorkflowPort(port);
+  return port;
+}
+
+describe('the stuck-order reconciler', () => {
+  it('reads only the due orders: a Query per shard, then a GetItem and an UpdateItem per due order', async () => {
+    const port = freshPort();
+    const t = await setUpTenant();
+    // First in this file: no other test's orders are due yet.
+    const settle = new Date();
+    const healthy = [];
+    for (let i = 0; i < 6; i++) healthy.push(await orderIn(t, 'IN_FULFILMENT'));
+    for (const order of healthy) {
+      await parkTask(t.tenantId, await getOrderRecord(t.tenantId, order.id), {
+        kind: 'shipment',
+        token: `tok-${order.id}`,
+        enteredAt: settle.toISOString(),
+      });
+      port.statuses.set(order.id, 'RUNNING');
+    }
+    const stuck = [await orderIn(t, 'APPROVED'), await orderIn(t, 'APPROVED')];
+    for (const order of stuck) port.statuses.set(order.id, 'FAILED');
+
+    // As the manifest's reconcileOrders: a request it is not granted would fail here.
+    const { response: report, byCommand } = await requestCounter(tables).run('reconcileOrders', () =>
+      reconcileOrders({ now: new Date(settle.getTime() + (RECONCILE_AFTER_SECONDS.step + 60) * 1000), port }),
+    );
+    assert.equal(report.restarted, 2);
+    assert.equal(report.looked, 2, 'the six parked orders are not due');
+    assert.deepEqual(
+      byCommand,
+      { QueryCommand: 4, GetItemCommand: 2, UpdateItemCommand: 2 },
+      'a Query per shard, then per due order',
+    );
+  });
+
+  it('starts the workflow of an order whose start never happened, under its own id', async () => {
+    const port = freshPort();
+    const t = await setUpTenant();
+    const order = await submitOrder(t);
+    port.starts.length = 0; // as if create's start had been lost
+    // Not due yet: an order is given two minutes to get going.
+    const early = await reconcileOrders({ now: new Date(), port });
+    assert.equal(port.described.includes(order.id), false);
+    assert.equal(early.started, 0);
+
+    const report = await reconcileOrders({ now: later(RECONCILE_AFTER_SECONDS.created + 1), port });
+    assert.ok(report.started >= 1);
+    assert.deepEqual(
+      port.starts.filter((s) => s.name === order.id),
+      [
+        {
+          stateMachine: 'orderLifecycle',
+          name: order.id,
+          input: { tenantId: t.tenantId, orderId: order.id },
+        },
+      ],
+    );
+    // Started: the next look is a step later, so a run right after does not start it again.
+    await reconcileOrders({ now: later(RECONCILE_AFTER_SECONDS.created + 2), port });
+    assert.equal(port.starts.filter((s) => s.name === order.id).length, 1);
+  });
+
+  it('restarts an order whose execution ended before the order did, as <id>.r1, .r2 … then leaves it to a person', async () => {
+    const port = freshPort();
+    const t = await setUpTenant();
+    const order = await orderIn(t, 'APPROVED');
+    port.statuses.set(order.id, 'FAILED');
+    let now = afterSteps();
+    await reconcileOrders({ now, port });
+    assert.equal((await getOrderRecord(t.tenantId, order.id)).workflowRun, 1);
+    assert.deepEqual(
+      port.starts.filter((s) => s.name.startsWith(`${order.id}.`)).map((s) => s.name),
+      [`${order.id}.r1`],
+    );
+    for (let run = 1; run < MAX_RESTARTS; run++) {
+      port.statuses.set(`${order.id}.r${run}`, 'SUCCEEDED');
+      now = new Date(now.getTime() + (RECONCILE_AFTER_SECONDS.step + 1) * 1000);
+      await reconcileOrders({ now, port });
+    }
+    assert.equal((await getOrderRecord(t.tenantId, order.id)).workflowRun, MAX_RESTARTS);
+    port.statuses.set(`${order.id}.r${MAX_RESTARTS}`, 'FAILED');
+    now = new Date(now.getTime() + (RECONCILE_AFTER_SECONDS.step + 1) * 1000);
+    const report = await reconcileOrders({ now, port });
+    assert.equal(report['needs-attention'], 1);
+    const record = (await getOrderRecord(t.tenantId, order.id)) as Record<string, unknown>;
+    assert.equal(record.reconcilePk, undefined, 'out of the index: nobody starts it again');
+    assert.equal(record.status, 'APPROVED', 'the order itself is not touched');
+    assert.equal(
+      port.starts.filter((s) => s.name.startsWith(`${order.id}.`)).length,
+      MAX_RESTARTS,
+      'no start beyond the last restart',
+    );
+  });
+
+  it('leaves a running execution alone; a parked one is looked at again only a day later', async () => {
+    const port = freshPort();
+    const t = await setUpTenant();
+    const waiting = await orderIn(t, 'IN_FULFILMENT');
+    await parkTask(t.tenantId, await getOrderRecord(t.tenantId, waiting.id), {
+      kind: 'shipment',
+      token: 'tok-running',
+      enteredAt: new Date().toISOString(),
+    });
+    port.statuses.set(waiting.id, 'RUNNING');
+    const before = await getOrderRecord(t.tenantId, waiting.id);
+    const report = await reconcileOrders({ now: afterSteps(), port });
+    assert.equal(port.described.includes(waiting.id), false, 'parked an hour ago: not due');
+    assert.equal(report.restarted, 0);
+
+    await reconcileOrders({ now: later(RECONCILE_AFTER_SECONDS.waiting + 60), port });
+    assert.ok(port.described.includes(waiting.id));
+    const after = await getOrderRecord(t.tenantId, waiting.id);
+    assert.equal(after.version, before.version, 'a look is not a change');
+    assert.equal(after.task?.token, 'tok-running');
+    assert.equal(
+      port.starts.some((s) => s.name.startsWith(`${waiting.id}.`)),
+      false,
+    );
+  });
+
+  it('answers a token whose answer was lost after a committed shipment, with the step the order is at', async () => {
+    const port = freshPort();
+    const t = await setUpTenant();
+    const order = await orderIn(t, 'IN_FULFILMENT');
+    await parkTask(t.tenantId, await getOrderRecord(t.tenantId, order.id), {
+      kind: 'shipment',
+      token: 'tok-lost',
+      enteredAt: new Date().toISOString(),
+    });
+    // The shipment commits; its answer goes to a port that loses it.
+    useWorkflowPort({
+      ...port,
+      describeExecution: port.describeExecution.bind(port),
+      startExecution: port.startExecution.bind(port),
+      sendTaskFailure: port.sendTaskFailure.bind(port),
+      sendTaskSuccess: async () => {
+        throw Object.assign(new Error('unreachable'), { name: 'ServiceUnavailable' });
+      },
+    });
+    await reportShipment(
+      t.tenantId,
+      TENANT_WIDE,
+      order.id,
+      { carrier: 'DHL', trackingNumber: 'JD0002' },
+      { type: 'partner', id: 'wh-1' },
+      new Date(),
+    );
+    const shipped = await getOrderRecord(t.tenantId, order.id);
+    assert.equal(shipped.status, 'SHIPPED');
+    assert.equal(shipped.task, undefined);
+    assert.deepEqual(
+      { token: shipped.answerDue?.token, answer: shipped.answerDue?.answer },
+      { token: 'tok-lost', answer: 'success' },
+    );
+
+    useWorkflowPort(port);
+    port.statuses.set(order.id, 'RUNNING');
+    const report = await reconcileOrders({ now: later(RECONCILE_AFTER_SECONDS.answer + 1), port });
+    assert.equal(report.answered, 1);
+    assert.deepEqual(port.successes, [
+      { taskToken: 'tok-lost', output: { tenantId: t.tenantId, orderId: order.id, next: 'await-delivery' } },
+    ]);
+    assert.equal((await getOrderRecord(t.tenantId, order.id)).answerDue, undefined);
+  });
+
+  it('a lost answer whose token is no longer valid is dropped, and the execution is looked at instead', async () => {
+    const port = freshPort();
+    const t = await setUpTenant();
+    const order = await orderIn(t, 'IN_FULFILMENT');
+    await parkTask(t.tenantId, await getOrderRecord(t.tenantId, order.id), {
+      kind: 'shipment',
+      token: 'tok-dead',
+      enteredAt: new Date().toISOString(),
+    });
+    useWorkflowPort({
+      ...port,
+      describeExecution: port.describeExecution.bind(port),
+      startExecution: port.startExecution.bind(port),
+      sendTaskFailure: port.sendTaskFailure.bind(port),
+      sendTaskSuccess: async () => {
+        throw new Error('lost');
+      },
+    });
+    await reportShipment(
+      t.tenantId,
+      TENANT_WIDE,
+      order.id,
+      { carrier: 'DHL', trackingNumber: 'JD0003' },
+      { type: 'partner', id: 'wh-1' },
+      new Date(),
+    );
+    port.sendTaskSuccess = async () => {
+      throw new TaskTokenInvalidError();
+    };
+    port.statuses.set(order.id, 'TIMED_OUT');
+    await reconcileOrders({ now: later(RECONCILE_AFTER_SECONDS.answer + 1), port });
+    const after = await getOrderRecord(t.tenantId, order.id);
+    assert.equal(after.answerDue, undefined);
+    assert.equal(after.workflowRun, 1);
+    assert.ok(port.starts.some((s) => s.name === `${order.id}.r1`));
+  });
+
+  it('final orders leave the index; the workflow’s own writes keep healthy orders out of the way', async () => {
+    const port = freshPort();
+    const t = await setUpTenant();
+    const order = await orderIn(t, 'DELIVERED');
+    const record = (await getOrderRecord(t.tenantId, order.id)) as Record<string, unknown>;
+    assert.equal(typeof record.reconcileSk, 'string');
+    port.statuses.set(order.id, 'RUNNING');
+    await reconcileOrders({ now: afterSteps(), port });
+    assert.ok(port.described.includes(order.id), 'DELIVERED and not closed 5 minutes later: looked at');
+  });
+});
