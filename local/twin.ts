@@ -18,6 +18,7 @@ import { STATE_MACHINE_ARN_ENV } from '../functions/shared/workflow/aws-adapter'
 import type { StateMachineId } from '../functions/shared/workflow/port';
 import type { ReconcileReport } from '../functions/workflow/reconcile';
 import { localAwsEnv } from './aws-env';
+import { accessKeyOf } from './aws-json';
 import { type ControlServer, startControlServer } from './control/server';
 import { ensureTable } from './create-tables';
 import { newCursorKey } from './cursor-key';
@@ -34,7 +35,7 @@ import { startGateway } from './gateway/server';
 import { createLambdaRuntime, type LambdaRuntime, type LogRecord } from './lambda/runtime';
 import { type Scheduler, startScheduler } from './scheduler/scheduler';
 import { TwinStats } from './stats';
-import { accessKeyOf, localStateMachineArn, startStepFunctionsEndpoint } from './stepfunctions/endpoint';
+import { localStateMachineArn, startStepFunctionsEndpoint } from './stepfunctions/endpoint';
 import { type StreamPoller, startStreamPoller } from './streams/poller';
 import type { DefinitionSource } from './workflow/runner';
 import { createWorkflowRunner, type WorkflowRunner } from './workflow/runner';

@@ -53,8 +53,7 @@ export async function dueOrders(
 async function ifUnchanged(
   tenantId: string,
   order: OrderRecord,
-  update: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
-  extraCondition?: string,
+  update: { expression: string; values?: Record<string, unknown> },
 ): Promise<boolean> {
   try {
     await documentClient.send(
@@ -62,8 +61,8 @@ async function ifUnchanged(
         TableName: domainTableName(),
         Key: orderKey(tenantId, order.id),
         UpdateExpression: update.expression,
-        ConditionExpression: `#version = :version${extraCondition ? ` AND ${extraCondition}` : ''}`,
-        ExpressionAttributeNames: { '#version': 'version', ...update.names },
+        ConditionExpression: '#version = :version',
+        ExpressionAttributeNames: { '#version': 'version' },
         ExpressionAttributeValues: { ':version': order.version, ...update.values },
       }),
     );
@@ -82,28 +81,21 @@ function scheduleParts(tenantId: string, order: OrderRecord, reason: ReconcileRe
   return { sets, removes: [...remove], values };
 }
 
-/** The next look at the order, `reason` deciding when (a final order leaves the index). */
+const expressionOf = (sets: string[], removes: string[]) =>
+  [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
+    .filter(Boolean)
+    .join(' ');
+
+/** The next look at the order, `reason` deciding when. */
 export function rescheduleOrder(tenantId: string, order: OrderRecord, reason: ReconcileReason, now: Date) {
   const { sets, removes, values } = scheduleParts(tenantId, order, reason, now);
-  const expression = [
-    sets.length ? `SET ${sets.join(', ')}` : '',
-    removes.length ? `REMOVE ${removes.join(', ')}` : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
-  return ifUnchanged(tenantId, order, { expression, values });
+  return ifUnchanged(tenantId, order, { expression: expressionOf(sets, removes), values });
 }
 
-/** The owed answer was sent (or its token is no longer valid): it is owed no more. */
+/** The owed answer was sent (or its token is no longer valid): it is owed no more; a final order leaves the index. */
 export function clearAnswerDue(tenantId: string, order: OrderRecord, reason: ReconcileReason, now: Date) {
   const { sets, removes, values } = scheduleParts(tenantId, order, reason, now);
-  const expression = [
-    sets.length ? `SET ${sets.join(', ')}` : '',
-    `REMOVE ${['answerDue', ...removes].join(', ')}`,
-  ]
-    .filter(Boolean)
-    .join(' ');
-  return ifUnchanged(tenantId, order, { expression, values });
+  return ifUnchanged(tenantId, order, { expression: expressionOf(sets, ['answerDue', ...removes]), values });
 }
 
 /** Claims the order's n-th restart (`workflowRun`), so that two reconcilers never start two executions. */

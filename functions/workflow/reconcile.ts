@@ -1,4 +1,4 @@
-import { executionNameOf, RECONCILE_SHARDS } from '../orders/reconcile-due';
+import { type AnswerDue, executionNameOf, RECONCILE_SHARDS } from '../orders/reconcile-due';
 import { isFinal } from '../orders/status';
 import { getOrderRecord, type OrderRecord } from '../orders/store';
 import type { OrderWorkflowInput } from '../orders/workflow-start';
@@ -100,7 +100,7 @@ async function reconcileOne(
     throw error;
   }
   if (order.answerDue) {
-    const answered = await sendOwedAnswer(tenantId, order, options);
+    const answered = await sendOwedAnswer(tenantId, order, order.answerDue, options);
     if (answered) {
       return (await clearAnswerDue(tenantId, order, 'step', options.now)) ? 'answered' : 'changed';
     }
@@ -144,10 +144,9 @@ async function reconcileOne(
 async function sendOwedAnswer(
   tenantId: string,
   order: OrderRecord,
+  due: AnswerDue,
   options: ReconcileOptions,
 ): Promise<boolean> {
-  const due = order.answerDue;
-  if (!due) return false;
   try {
     if (due.answer === 'success') {
       await options.port.sendTaskSuccess(due.token, stepFor(tenantId, order, options.now));

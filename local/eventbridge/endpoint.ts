@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import type { FunctionSpec } from '../../functions/manifest';
-import { ACCESS_KEY_PREFIX } from '../stepfunctions/endpoint';
+import { callerOf, readBody, replyAwsJson } from '../aws-json';
 
 /**
  * The twin's EventBridge endpoint: PutEvents, the one call Orderly's functions make, in
@@ -168,11 +168,14 @@ export async function startEventBridgeEndpoint(
       } catch {
         throw new ApiError('SerializationException', 'The request body is not JSON');
       }
-      reply(res, 200, putEvents(body, callerOf(req)));
+      replyAwsJson(res, '1.1', 200, putEvents(body, callerOf(req)));
     } catch (error) {
       const type = error instanceof ApiError ? error.name : 'InternalException';
       res.setHeader('x-amzn-errortype', type);
-      reply(res, error instanceof ApiError ? 400 : 500, { __type: type, message: (error as Error).message });
+      replyAwsJson(res, '1.1', error instanceof ApiError ? 400 : 500, {
+        __type: type,
+        message: (error as Error).message,
+      });
     }
   }
 
@@ -193,12 +196,6 @@ export async function startEventBridgeEndpoint(
         server.closeAllConnections();
       }),
   };
-}
-
-/** The function a request comes from: the twin's environments sign with `TWINFN<function name>`. */
-function callerOf(req: IncomingMessage): string | undefined {
-  const credential = /Credential=([^/,\s]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
-  return credential?.startsWith(ACCESS_KEY_PREFIX) ? credential.slice(ACCESS_KEY_PREFIX.length) : undefined;
 }
 
 function detailOf(detail: unknown): Record<string, unknown> | undefined {
@@ -226,16 +223,4 @@ function sizeOf(entry: Record<string, unknown>): number {
     bytes(entry.Detail) +
     resources.reduce((sum: number, resource) => sum + bytes(resource), 0)
   );
-}
-
-function reply(res: ServerResponse, status: number, body: unknown) {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/x-amz-json-1.1');
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

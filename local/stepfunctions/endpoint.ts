@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { FunctionSpec, WorkflowAction } from '../../functions/manifest';
 import type { StateMachineId } from '../../functions/shared/workflow/port';
+import { callerOf, readBody, replyAwsJson } from '../aws-json';
 import { assertWorkflowAccess } from '../local-iam';
 import type { ExecutionView, WorkflowRunner } from '../workflow/runner';
 
@@ -16,9 +17,6 @@ import type { ExecutionView, WorkflowRunner } from '../workflow/runner';
  * the twin signs with its function's name as access key id, and the call must be allowed by that
  * function's manifest entry (local IAM). Other callers (the twin, tests, scripts) are not limited.
  */
-// Letters and digits only: DynamoDB Local refuses any other access key id.
-export const ACCESS_KEY_PREFIX = 'TWINFN';
-export const accessKeyOf = (functionName: string) => `${ACCESS_KEY_PREFIX}${functionName}`;
 
 const ACCOUNT = '000000000000';
 const REGION = 'local';
@@ -155,19 +153,14 @@ export async function startStepFunctionsEndpoint(
       } catch {
         throw new ApiError('SerializationException', 'The request body is not JSON');
       }
-      reply(res, 200, await action(body, callerOf(req)));
+      replyAwsJson(res, '1.0', 200, await action(body, callerOf(req)));
     } catch (error) {
       const status = error instanceof ApiError ? error.status : 500;
       const type = error instanceof ApiError ? error.name : 'InternalServerError';
       res.setHeader('x-amzn-errortype', type);
-      reply(res, status, { __type: type, message: (error as Error).message });
+      replyAwsJson(res, '1.0', status, { __type: type, message: (error as Error).message });
     }
   }
-
-  const callerOf = (req: IncomingMessage): string | undefined => {
-    const credential = /Credential=([^/,\s]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
-    return credential?.startsWith(ACCESS_KEY_PREFIX) ? credential.slice(ACCESS_KEY_PREFIX.length) : undefined;
-  };
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
@@ -210,16 +203,4 @@ function parseJson(text: unknown, field: string): unknown {
       `${field} is not valid JSON`,
     );
   }
-}
-
-function reply(res: ServerResponse, status: number, body: unknown) {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/x-amz-json-1.0');
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

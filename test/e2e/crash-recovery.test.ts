@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { describe, it, onTestFinished } from 'vitest';
-import { devToken, killTree, type NpmStart, npmStart, twinProcess } from '../support/npm-start';
+import { describe, it } from 'vitest';
+import { crashTestShop } from '../support/npm-start';
 import {
   assertOneOrderPerKey,
   createWithRetries,
   keyedCreates,
   statusClasses,
 } from '../support/retried-creates';
-import { apiClient } from '../support/twin';
 
 /**
  * A real crash: the twin's node process (the gateway, the functions' environments and the
@@ -21,23 +19,9 @@ const TENANT = `crash-${process.pid}`;
 
 describe('exactly once across a crash of the twin', () => {
   it('SIGKILL with 40 creates in flight, restart, retries: one order per key, every order moving', async () => {
-    const first = await npmStart();
-    let second: NpmStart | undefined;
-    onTestFinished(() => {
-      killTree(first.npm);
-      if (second) killTree(second.npm);
-      rmSync(first.dataDir, { recursive: true, force: true });
-    });
-    const api = apiClient(`http://127.0.0.1:${first.port}`, devToken(first.dataDir, TENANT));
-    const customer = await api.post('/v1/customers', { name: 'Crash test Ltd' });
-    await api.post('/v1/products', {
-      sku: 'CRASH-1',
-      name: 'Widget',
-      category: 'parts',
-      unitPrice: { amountMinor: 1000, currency: 'EUR' },
-      stock: { onHand: 1000 },
-    });
-    const creates = keyedCreates('crash', 40, 40, customer.body.id, 'CRASH-1');
+    const shop = await crashTestShop(TENANT, { sku: 'CRASH-1', onHand: 1000 });
+    const { api } = shop;
+    const creates = keyedCreates('crash', 40, 40, shop.customerId, 'CRASH-1');
     const inFlight = Promise.all(
       creates.map((c) =>
         api
@@ -52,16 +36,15 @@ describe('exactly once across a crash of the twin', () => {
       if (Date.now() > deadline) throw new Error('no order was created');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    process.kill(twinProcess(first), 'SIGKILL');
+    await shop.crash();
     const statuses = await inFlight;
-    await first.exited;
     console.info(`answers before the crash: ${JSON.stringify(statusClasses(statuses))}`);
     assert.ok(
       statuses.some((s) => s !== 201),
       'every create finished before the kill: the test proves nothing',
     );
 
-    second = await npmStart({ dataDir: first.dataDir, port: first.port });
+    await shop.restart();
     const { final } = await createWithRetries(api, creates);
     const ids = assertOneOrderPerKey(creates, final);
     assert.equal(ids.length, 40);

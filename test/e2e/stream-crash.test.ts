@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, it, onTestFinished } from 'vitest';
-import { devToken, killTree, type NpmStart, npmStart, twinProcess } from '../support/npm-start';
-import { apiClient } from '../support/twin';
+import { describe, it } from 'vitest';
+import { crashTestShop } from '../support/npm-start';
 
 /**
  * The outbox across a real crash: `npm start`'s node process is killed with SIGKILL while the
@@ -35,26 +34,12 @@ function archived(dataDir: string): Archived['detail'][] {
 
 describe('the outbox across a crash of the twin', () => {
   it('SIGKILL mid-delivery, restart: every timeline event reaches the consumer once (de-duplicated) and in order', async () => {
-    const first = await npmStart();
-    let second: NpmStart | undefined;
-    onTestFinished(() => {
-      killTree(first.npm);
-      if (second) killTree(second.npm);
-      rmSync(first.dataDir, { recursive: true, force: true });
-    });
-    const api = apiClient(`http://127.0.0.1:${first.port}`, devToken(first.dataDir, TENANT));
-    const customer = await api.post('/v1/customers', { name: 'Stream crash Ltd' });
-    await api.post('/v1/products', {
-      sku: 'STREAM-1',
-      name: 'Widget',
-      category: 'parts',
-      unitPrice: { amountMinor: 1000, currency: 'EUR' },
-      stock: { onHand: 10_000 },
-    });
+    const shop = await crashTestShop(TENANT, { sku: 'STREAM-1', onHand: 10_000 });
+    const { api, first } = shop;
     const created = await Promise.all(
       Array.from({ length: ORDERS }, () =>
         api.post('/v1/orders', {
-          customerId: customer.body.id,
+          customerId: shop.customerId,
           currency: 'EUR',
           lines: [{ sku: 'STREAM-1', quantity: 1 }],
         }),
@@ -72,11 +57,10 @@ describe('the outbox across a crash of the twin', () => {
       assert.ok(Date.now() < deadline, 'no event was delivered');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    process.kill(twinProcess(first), 'SIGKILL');
-    await first.exited;
+    await shop.crash();
     const atKill = archived(first.dataDir).length;
 
-    second = await npmStart({ dataDir: first.dataDir, port: first.port });
+    await shop.restart();
     // Every order moves on (the reconciler at start), and its events arrive.
     const timelines = new Map<string, number[]>();
     const until = Date.now() + 180_000;

@@ -5,8 +5,8 @@ import { afterAll, afterEach, describe, it } from 'vitest';
 import { toDomainEvent } from '../../functions/events/envelope';
 import { functionName, functions } from '../../functions/manifest';
 import { newId } from '../../functions/shared/ids';
+import { accessKeyOf } from '../../local/aws-json';
 import { startEventBridgeEndpoint } from '../../local/eventbridge/endpoint';
-import { accessKeyOf } from '../../local/stepfunctions/endpoint';
 import { fakeContext, uniqueTenant } from '../support/invoke';
 import { streamRecord, timelineItem } from '../support/stream-records';
 

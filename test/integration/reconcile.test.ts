@@ -15,6 +15,11 @@ const { getOrderRecord } = await import('../../functions/orders/store');
 const { parkTask } = await import('../../functions/workflow/store');
 const { reconcileOrders, MAX_RESTARTS } = await import('../../functions/workflow/reconcile');
 const { reportShipment } = await import('../../functions/orders/fulfilment-reports');
+const { rejectOrder } = await import('../../functions/orders/reject-order');
+const { principal } = await import('../support/invoke');
+const { documentClient, domainTableName } = await import('../../functions/shared/db/client');
+const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+const { reconcileAttributes } = await import('../../functions/orders/reconcile-due');
 const { TENANT_WIDE } = await import('../../functions/orders/partner-scope');
 const { RECONCILE_AFTER_SECONDS } = await import('../../functions/orders/reconcile-due');
 
@@ -46,6 +51,37 @@ function freshPort(): ExecutionsPort {
   const port = new ExecutionsPort();
   useWorkflowPort(port);
   return port;
+}
+
+/**
+ * An order whose shipment committed while the execution waited on `token`, and whose
+ * SendTaskSuccess after the commit was lost (the port fails it as an unreachable Step Functions).
+ */
+async function shippedWithLostAnswer(
+  t: Awaited<ReturnType<typeof setUpTenant>>,
+  port: ExecutionsPort,
+  token: string,
+) {
+  const order = await orderIn(t, 'IN_FULFILMENT');
+  await parkTask(t.tenantId, await getOrderRecord(t.tenantId, order.id), {
+    kind: 'shipment',
+    token,
+    enteredAt: new Date().toISOString(),
+  });
+  const answer = port.sendTaskSuccess;
+  port.sendTaskSuccess = async () => {
+    throw Object.assign(new Error('unreachable'), { name: 'ServiceUnavailable' });
+  };
+  await reportShipment(
+    t.tenantId,
+    TENANT_WIDE,
+    order.id,
+    { carrier: 'DHL', trackingNumber: `JD-${token}` },
+    { type: 'partner', id: 'wh-1' },
+    new Date(),
+  );
+  port.sendTaskSuccess = answer;
+  return order;
 }
 
 describe('the stuck-order reconciler', () => {
@@ -168,30 +204,7 @@ describe('the stuck-order reconciler', () => {
   it('answers a token whose answer was lost after a committed shipment, with the step the order is at', async () => {
     const port = freshPort();
     const t = await setUpTenant();
-    const order = await orderIn(t, 'IN_FULFILMENT');
-    await parkTask(t.tenantId, await getOrderRecord(t.tenantId, order.id), {
-      kind: 'shipment',
-      token: 'tok-lost',
-      enteredAt: new Date().toISOString(),
-    });
-    // The shipment commits; its answer goes to a port that loses it.
-    useWorkflowPort({
-      ...port,
-      describeExecution: port.describeExecution.bind(port),
-      startExecution: port.startExecution.bind(port),
-      sendTaskFailure: port.sendTaskFailure.bind(port),
-      sendTaskSuccess: async () => {
-        throw Object.assign(new Error('unreachable'), { name: 'ServiceUnavailable' });
-      },
-    });
-    await reportShipment(
-      t.tenantId,
-      TENANT_WIDE,
-      order.id,
-      { carrier: 'DHL', trackingNumber: 'JD0002' },
-      { type: 'partner', id: 'wh-1' },
-      new Date(),
-    );
+    const order = await shippedWithLostAnswer(t, port, 'tok-lost');
     const shipped = await getOrderRecord(t.tenantId, order.id);
     assert.equal(shipped.status, 'SHIPPED');
     assert.equal(shipped.task, undefined);
@@ -200,7 +213,6 @@ describe('the stuck-order reconciler', () => {
       { token: 'tok-lost', answer: 'success' },
     );
 
-    useWorkflowPort(port);
     port.statuses.set(order.id, 'RUNNING');
     const report = await reconcileOrders({ now: later(RECONCILE_AFTER_SECONDS.answer + 1), port });
     assert.equal(report.answered, 1);
@@ -213,29 +225,7 @@ describe('the stuck-order reconciler', () => {
   it('a lost answer whose token is no longer valid is dropped, and the execution is looked at instead', async () => {
     const port = freshPort();
     const t = await setUpTenant();
-    const order = await orderIn(t, 'IN_FULFILMENT');
-    await parkTask(t.tenantId, await getOrderRecord(t.tenantId, order.id), {
-      kind: 'shipment',
-      token: 'tok-dead',
-      enteredAt: new Date().toISOString(),
-    });
-    useWorkflowPort({
-      ...port,
-      describeExecution: port.describeExecution.bind(port),
-      startExecution: port.startExecution.bind(port),
-      sendTaskFailure: port.sendTaskFailure.bind(port),
-      sendTaskSuccess: async () => {
-        throw new Error('lost');
-      },
-    });
-    await reportShipment(
-      t.tenantId,
-      TENANT_WIDE,
-      order.id,
-      { carrier: 'DHL', trackingNumber: 'JD0003' },
-      { type: 'partner', id: 'wh-1' },
-      new Date(),
-    );
+    const order = await shippedWithLostAnswer(t, port, 'tok-dead');
     port.sendTaskSuccess = async () => {
       throw new TaskTokenInvalidError();
     };
@@ -256,5 +246,113 @@ describe('the stuck-order reconciler', () => {
     port.statuses.set(order.id, 'RUNNING');
     await reconcileOrders({ now: afterSteps(), port });
     assert.ok(port.described.includes(order.id), 'DELIVERED and not closed 5 minutes later: looked at');
+  });
+  it('a rejection whose SendTaskFailure was lost: the failure is sent again; once answered the order leaves the index', async () => {
+    const port = freshPort();
+    const t = await setUpTenant();
+    const order = await orderIn(t, 'PENDING_APPROVAL');
+    await parkTask(t.tenantId, await getOrderRecord(t.tenantId, order.id), {
+      kind: 'approval',
+      token: 'tok-reject',
+      enteredAt: new Date().toISOString(),
+      level: 1,
+    });
+    const fail = port.sendTaskFailure;
+    port.sendTaskFailure = async () => {
+      throw Object.assign(new Error('unreachable'), { name: 'ServiceUnavailable' });
+    };
+    await rejectOrder(principal(t.tenantId, ['approver'], 'alice'), order.id, 'too dear', new Date());
+    port.sendTaskFailure = fail;
+    const rejected = (await getOrderRecord(t.tenantId, order.id)) as Record<string, unknown>;
+    assert.equal(rejected.status, 'REJECTED');
+    assert.equal(typeof rejected.reconcileSk, 'string', 'final, but an answer is owed: still in the index');
+
+    const report = await reconcileOrders({ now: later(RECONCILE_AFTER_SECONDS.answer + 1), port });
+    assert.equal(report.answered, 1);
+    assert.deepEqual(
+      port.failures.map((f) => f.taskToken),
+      ['tok-reject'],
+    );
+    const after = (await getOrderRecord(t.tenantId, order.id)) as Record<string, unknown>;
+    assert.equal(after.answerDue, undefined);
+    assert.equal(after.reconcileSk, undefined, 'final and owing nothing: out of the index');
+  });
+
+  it('a final order whose owed token is no longer valid is simply forgotten; an entry without its order is skipped', async () => {
+    const port = freshPort();
+    const t = await setUpTenant();
+    const order = await orderIn(t, 'PENDING_APPROVAL');
+    await parkTask(t.tenantId, await getOrderRecord(t.tenantId, order.id), {
+      kind: 'approval',
+      token: 'tok-gone',
+      enteredAt: new Date().toISOString(),
+      level: 1,
+    });
+    port.sendTaskFailure = async () => {
+      throw new TaskTokenInvalidError();
+    };
+    await rejectOrder(principal(t.tenantId, ['approver'], 'alice'), order.id, 'no', new Date());
+    // An index entry whose order is gone (an index is eventually consistent with its table).
+    const ghost = '01JF00000000000000000GHOST0';
+    await documentClient.send(
+      new PutCommand({
+        TableName: domainTableName(),
+        Item: {
+          pk: `T#${t.tenantId}#GHOST`,
+          sk: 'GHOST',
+          ...reconcileAttributes(t.tenantId, ghost, new Date(Date.now() - 1000)),
+        },
+      }),
+    );
+    const report = await reconcileOrders({ now: later(RECONCILE_AFTER_SECONDS.answer + 1), port });
+    assert.equal(report.forgotten, 1);
+    assert.equal(port.described.includes(ghost), false);
+    assert.equal(port.described.includes(order.id), false, 'a final order’s execution is not asked after');
+    const after = (await getOrderRecord(t.tenantId, order.id)) as Record<string, unknown>;
+    assert.equal(after.answerDue, undefined);
+    assert.equal(after.reconcileSk, undefined);
+  });
+  it('an order that changes while the reconciler looks at it wins: the look ends without a write', async () => {
+    const port = freshPort();
+    const t = await setUpTenant();
+    // The workflow parks a token on the order in the middle of each Step Functions call.
+    const meanwhile = async (orderId: string) =>
+      parkTask(t.tenantId, await getOrderRecord(t.tenantId, orderId), {
+        kind: 'shipment',
+        token: `tok-meanwhile-${Math.random()}`,
+        enteredAt: new Date().toISOString(),
+      });
+    const running = await orderIn(t, 'APPROVED');
+    const ended = await orderIn(t, 'STOCK_RESERVED');
+    const owed = await shippedWithLostAnswer(t, port, 'tok-changed');
+    port.statuses.set(ended.id, 'FAILED');
+    const describe = port.describeExecution.bind(port);
+    port.describeExecution = async (args) => {
+      await meanwhile(args.name);
+      return args.name === running.id ? 'RUNNING' : describe(args);
+    };
+    const answer = port.sendTaskSuccess.bind(port);
+    port.sendTaskSuccess = async (token, output) => {
+      if (token === 'tok-changed') await meanwhile(owed.id);
+      return answer(token, output);
+    };
+    const before = await getOrderRecord(t.tenantId, ended.id);
+    const report = await reconcileOrders({ now: afterSteps(), port });
+    assert.ok(report.changed >= 3, JSON.stringify(report));
+    assert.equal(
+      (await getOrderRecord(t.tenantId, ended.id)).workflowRun,
+      before.workflowRun,
+      'no restart claimed',
+    );
+    assert.equal(
+      port.starts.some((s) => s.name === `${ended.id}.r1`),
+      false,
+      'nothing started for an order that moved',
+    );
+    // The answer went out; parking its next token is the workflow's own proof that it arrived.
+    assert.ok(port.successes.some((answer) => answer.taskToken === 'tok-changed'));
+    const owedAfter = await getOrderRecord(t.tenantId, owed.id);
+    assert.equal(owedAfter.answerDue, undefined);
+    assert.match(owedAfter.task?.token ?? '', /^tok-meanwhile-/);
   });
 });

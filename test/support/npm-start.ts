@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
 import { freePort } from '../../local/free-port';
 import { commandLineOf, descendantsOf } from './processes';
+import { type ApiClient, apiClient } from './twin';
 
 /**
  * `npm start` as a developer runs it, on its own port and data directory (a fresh temporary one
@@ -82,4 +84,54 @@ export function twinProcess(started: NpmStart): number {
     }
   }
   throw new Error('no twin process under npm start');
+}
+
+export interface CrashTestShop {
+  first: NpmStart;
+  /** An admin of `tenant` (its token signed with the data directory's key, valid across the restart). */
+  api: ApiClient;
+  customerId: string;
+  /** SIGKILL to the twin's node process alone (npm and DynamoDB Local's watchdog see it go); waits for npm to exit. */
+  crash(): Promise<void>;
+  /** `npm start` again on the same data and port. */
+  restart(): Promise<NpmStart>;
+}
+
+/**
+ * `npm start` for a crash test, with a customer and one product in stock: killed outright and
+ * started again on the same data; everything it started is killed and its data removed when the test ends.
+ */
+export async function crashTestShop(
+  tenant: string,
+  product: { sku: string; onHand: number },
+): Promise<CrashTestShop> {
+  const first = await npmStart();
+  let second: NpmStart | undefined;
+  onTestFinished(() => {
+    killTree(first.npm);
+    if (second) killTree(second.npm);
+    rmSync(first.dataDir, { recursive: true, force: true });
+  });
+  const api = apiClient(`http://127.0.0.1:${first.port}`, devToken(first.dataDir, tenant));
+  const customer = await api.post('/v1/customers', { name: `${tenant} Ltd` });
+  await api.post('/v1/products', {
+    sku: product.sku,
+    name: 'Widget',
+    category: 'parts',
+    unitPrice: { amountMinor: 1000, currency: 'EUR' },
+    stock: { onHand: product.onHand },
+  });
+  return {
+    first,
+    api,
+    customerId: customer.body.id,
+    crash: async () => {
+      process.kill(twinProcess(first), 'SIGKILL');
+      await first.exited;
+    },
+    restart: async () => {
+      second = await npmStart({ dataDir: first.dataDir, port: first.port });
+      return second;
+    },
+  };
 }

@@ -11,11 +11,8 @@ import {
 import { afterAll, describe, it } from 'vitest';
 import { functionName, functions } from '../../functions/manifest';
 import type { StateMachineId } from '../../functions/shared/workflow/port';
-import {
-  accessKeyOf,
-  localStateMachineArn,
-  startStepFunctionsEndpoint,
-} from '../../local/stepfunctions/endpoint';
+import { accessKeyOf } from '../../local/aws-json';
+import { localStateMachineArn, startStepFunctionsEndpoint } from '../../local/stepfunctions/endpoint';
 import { runnerFor } from '../workflow-runner/fakes';
 
 /**
