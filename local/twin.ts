@@ -79,10 +79,6 @@ export interface TwinOptions {
   resumeWorkflows?: boolean;
   /** The stream poller's checkpoints and dead letters persist here (npm start: .data/streams); in memory when absent. */
   streamsDir?: string;
-  /** Multiplies the stream poller's retry back-off (tests use a small one). Default 1. */
-  streamRetryDelayScale?: number;
-  /** Fire the manifest's scheduled jobs on their schedules (default true; `runJob` works either way). */
-  schedules?: boolean;
   /** Append every event published to the local bus to this file (npm start: .data/eventbridge/events.jsonl). */
   eventArchive?: string;
   /** Serve `npm run job` on this Unix socket. */
@@ -236,18 +232,13 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
 
     // Scheduled jobs: on their schedules, now (npm run job), and the reconciler once at start.
     const scheduler = startScheduler({
-      jobs: options.schedules === false ? [] : scheduleFunctions,
+      jobs: scheduleFunctions,
       invoke: (job, event) => runtime.invoke(job, event),
       log: options.log,
     });
     closers.push(() => scheduler.stop());
     const reconciler = scheduleFunctions.find((fn) => fn.name === 'reconcileOrders') as ScheduleFunction;
-    const runJob = async (name: string) => {
-      if (options.schedules !== false) return scheduler.runNow(name);
-      const job = scheduleFunctions.find((fn) => fn.name === name);
-      if (!job) throw new Error(`No scheduled job ${name}`);
-      return runtime.invoke(job, job.schedule.payload);
-    };
+    const runJob = (name: string) => scheduler.runNow(name);
 
     let resumedOrders = 0;
     if (options.resumeWorkflows ?? true) {
@@ -262,7 +253,6 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       consumers: streamFunctions,
       invoke: (consumer, event) => runtime.invoke(consumer, event),
       stateDir: options.streamsDir,
-      retryDelayScale: options.streamRetryDelayScale,
       log: options.log,
     });
     closers.push(() => streams.stop());

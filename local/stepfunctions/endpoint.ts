@@ -66,8 +66,11 @@ export async function startStepFunctionsEndpoint(
     return id as StateMachineId;
   };
 
+  /** An execution ARN's state machine and name (`…:execution:<machine>:<name>`), as far as it has them. */
+  const partsOf = (arn: unknown): string[] =>
+    typeof arn === 'string' ? (arn.split(':execution:')[1]?.split(':') ?? []) : [];
   const executionOf = (arn: unknown): ExecutionView => {
-    const [machine, name] = typeof arn === 'string' ? (arn.split(':execution:')[1]?.split(':') ?? []) : [];
+    const [machine, name] = partsOf(arn);
     const execution = machine && name ? runner.execution(name, machine as StateMachineId) : undefined;
     if (!execution) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(arn)}'`);
     return execution;
@@ -115,11 +118,7 @@ export async function startStepFunctionsEndpoint(
     },
     async DescribeExecution(body, caller) {
       // As AWS: whether the caller may ask is decided before whether the execution exists.
-      const machine =
-        typeof body.executionArn === 'string'
-          ? (body.executionArn.split(':execution:')[1]?.split(':')[0] as StateMachineId | undefined)
-          : undefined;
-      check(caller, 'DescribeExecution', machine);
+      check(caller, 'DescribeExecution', partsOf(body.executionArn)[0] as StateMachineId | undefined);
       const execution = executionOf(body.executionArn);
       return {
         executionArn: execution.executionArn,

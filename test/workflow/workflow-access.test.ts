@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
   SFNClient,
@@ -93,6 +94,21 @@ describe('local IAM and the Step Functions API of the twin', () => {
     );
     assert.equal(described.status, 'RUNNING');
     assert.deepEqual(JSON.parse(described.input ?? ''), { orderId: 'o5', slaSeconds: 60 });
+
+    // The reconciler may describe executions; whether one exists is said only to who may ask.
+    const missing = again.executionArn?.replace(/:o5$/, ':never-started') ?? '';
+    await assert.rejects(
+      as(accessKeyOf('reconcileOrders')).send(new DescribeExecutionCommand({ executionArn: missing })),
+      ExecutionDoesNotExist,
+    );
+    await assert.rejects(
+      as(accessKeyOf('createOrder')).send(new DescribeExecutionCommand({ executionArn: missing })),
+      (error: Error) => error.name === 'AccessDeniedException',
+    );
+    await assert.rejects(
+      as('local').send(new DescribeExecutionCommand({ executionArn: 'not-an-execution-arn' })),
+      ExecutionDoesNotExist,
+    );
   });
 
   it('does not restrict callers that are not functions (the twin itself, tests)', async () => {
