@@ -19,10 +19,19 @@ export function callerOf(req: IncomingMessage): string | undefined {
   const credential = /Credential=([^/,\s]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
   return credential?.startsWith(ACCESS_KEY_PREFIX) ? credential.slice(ACCESS_KEY_PREFIX.length) : undefined;
 }
-export async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The request body as a JSON object (an empty body is `{}`); undefined when it is not JSON. */
+export async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+  try {
+    return JSON.parse((await readBody(req)) || '{}');
+  } catch {
+    return undefined;
+  }
 }
 
 export function replyAwsJson(

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import type { FunctionSpec } from '../../functions/manifest';
-import { callerOf, readBody, replyAwsJson } from '../aws-json';
+import { callerOf, readJsonBody, replyAwsJson } from '../aws-json';
 
 /**
  * The twin's EventBridge endpoint: PutEvents, the one call Orderly's functions make, in
@@ -162,12 +162,8 @@ export async function startEventBridgeEndpoint(
       const target = String(req.headers['x-amz-target'] ?? '');
       if (req.method !== 'POST' || target !== 'AWSEvents.PutEvents')
         throw new ApiError('UnknownOperationException', `Unknown operation ${target}`);
-      let body: Record<string, unknown>;
-      try {
-        body = JSON.parse((await readBody(req)) || '{}');
-      } catch {
-        throw new ApiError('SerializationException', 'The request body is not JSON');
-      }
+      const body = await readJsonBody(req);
+      if (!body) throw new ApiError('SerializationException', 'The request body is not JSON');
       replyAwsJson(res, '1.1', 200, putEvents(body, callerOf(req)));
     } catch (error) {
       const type = error instanceof ApiError ? error.name : 'InternalException';

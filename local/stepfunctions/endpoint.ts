@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { FunctionSpec, WorkflowAction } from '../../functions/manifest';
 import type { StateMachineId } from '../../functions/shared/workflow/port';
-import { callerOf, readBody, replyAwsJson } from '../aws-json';
+import { callerOf, readJsonBody, replyAwsJson } from '../aws-json';
 import { assertWorkflowAccess } from '../local-iam';
 import type { ExecutionView, WorkflowRunner } from '../workflow/runner';
 
@@ -146,12 +146,8 @@ export async function startStepFunctionsEndpoint(
         : undefined;
       if (req.method !== 'POST' || !action)
         throw new ApiError('UnknownOperationException', `Unknown operation ${target}`);
-      let body: Record<string, unknown>;
-      try {
-        body = JSON.parse((await readBody(req)) || '{}');
-      } catch {
-        throw new ApiError('SerializationException', 'The request body is not JSON');
-      }
+      const body = await readJsonBody(req);
+      if (!body) throw new ApiError('SerializationException', 'The request body is not JSON');
       replyAwsJson(res, '1.0', 200, await action(body, callerOf(req)));
     } catch (error) {
       const status = error instanceof ApiError ? error.status : 500;

@@ -19,7 +19,7 @@ import type { Failure, PendingRecord } from './delivery';
 import { checkFilterPattern, FilterPatternError } from './filter';
 import { Pauses } from './pauses';
 import { compareSequenceNumbers } from './records';
-import { type ConsumerStats, ShardReader } from './shard-reader';
+import { type ConsumerStats, noStats, ShardReader } from './shard-reader';
 import { type ShardSummary, shardsToStart } from './shards';
 import { createStreamApi } from './stream-api';
 
@@ -136,16 +136,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     return {
       spec,
       checkpoints: saved?.streamArn === streamArn ? saved : { streamArn, shards: {} },
-      stats: {
-        recordsRead: 0,
-        filteredOut: 0,
-        delivered: 0,
-        invocations: 0,
-        failedInvocations: 0,
-        retries: 0,
-        bisections: 0,
-        deadLettered: 0,
-      },
+      stats: noStats(),
       readers: new Map(),
     };
   }

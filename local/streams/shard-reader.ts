@@ -20,6 +20,18 @@ export interface ConsumerStats extends DeliveryCounts {
   deadLettered: number;
 }
 
+/** A consumer's counts before anything happened. */
+export const noStats = (): ConsumerStats => ({
+  recordsRead: 0,
+  filteredOut: 0,
+  delivered: 0,
+  invocations: 0,
+  failedInvocations: 0,
+  retries: 0,
+  bisections: 0,
+  deadLettered: 0,
+});
+
 export interface ReaderContext {
   api: StreamApi;
   streamArn: string;

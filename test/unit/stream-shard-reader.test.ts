@@ -4,7 +4,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, it } from 'vitest';
 import { type StreamSource, streamConsumer } from '../../functions/manifest';
 import { Pauses } from '../../local/streams/pauses';
-import { type ReaderContext, ShardReader } from '../../local/streams/shard-reader';
+import { noStats, type ReaderContext, ShardReader } from '../../local/streams/shard-reader';
 import type { Position, StreamApi } from '../../local/streams/stream-api';
 
 /**
@@ -109,16 +109,7 @@ async function readToEnd(
     checkpoint: (sequenceNumber) => checkpoints.push(Number(sequenceNumber)),
     finish: () => finished++,
     deadLetter: () => assert.fail('nothing is dead-lettered here'),
-    stats: {
-      recordsRead: 0,
-      filteredOut: 0,
-      delivered: 0,
-      invocations: 0,
-      failedInvocations: 0,
-      retries: 0,
-      bisections: 0,
-      deadLettered: 0,
-    },
+    stats: noStats(),
     pauses: new Pauses(),
     pollIntervalMs: 1,
     retryDelayScale: 0,
