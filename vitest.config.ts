@@ -12,12 +12,15 @@ import { defineConfig } from 'vitest/config';
  */
 const COVERAGE_FLOORS: Record<string, [number, number, number, number]> = {
   functions: [100, 100, 100, 100],
+  'functions/aggregates': [95, 85, 100, 95],
   'functions/approvals': [95, 90, 100, 95],
   'functions/audit': [95, 85, 100, 95],
   'functions/customers': [95, 85, 100, 95],
   'functions/events': [95, 90, 95, 95],
+  'functions/needs': [95, 85, 95, 95],
   'functions/orders': [95, 90, 95, 95],
   'functions/products': [95, 65, 100, 95],
+  'functions/reports': [95, 85, 95, 95],
   'functions/settings': [90, 65, 90, 90],
   'functions/shared': [100, 65, 100, 100],
   'functions/shared/auth': [80, 80, 100, 85],
@@ -36,6 +39,8 @@ const COVERAGE_FLOORS: Record<string, [number, number, number, number]> = {
   'local/control': [85, 60, 90, 90],
   'local/eventbridge': [90, 80, 95, 90],
   'local/gateway': [85, 65, 95, 90],
+  // Issue 9 (helper D): the CSV import CLI.
+  'local/import': [90, 85, 90, 95],
   'local/lambda': [85, 75, 85, 85],
   'local/scheduler': [95, 90, 100, 95],
   'local/stepfunctions': [90, 60, 100, 90],

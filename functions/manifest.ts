@@ -7,8 +7,10 @@ import * as approvals from './approvals/operations';
 import * as audit from './audit/operations';
 import * as customers from './customers/operations';
 import * as events from './events/operations';
+import * as needs from './needs/operations';
 import * as orders from './orders/operations';
 import * as products from './products/operations';
+import * as reports from './reports/operations';
 import * as settings from './settings/operations';
 import type { Operation } from './shared/http/operation';
 import type { StateMachineId } from './shared/workflow/port';
@@ -29,6 +31,7 @@ export interface TableAccess {
   idempotency?: readonly DynamoAction[];
   audit?: readonly DynamoAction[];
   events?: readonly DynamoAction[];
+  aggregates?: readonly DynamoAction[];
 }
 
 /** Step Functions actions a function may call, per state machine; IAM grants exactly these. */
@@ -249,11 +252,25 @@ export const scheduledJob = (
   timeoutSeconds: extras.timeoutSeconds ?? 300,
 });
 
-/** Stream records of new timeline events (the outbox): an INSERT of an ORDER_EVENT item. */
+/**
+ * The timeline events of imported history (POST /v1/orders/history) carry `imported: true`: they
+ * happened long ago, elsewhere, and must not start workflows nor be published as news. `exists`
+ * matches leaves only, so the rule sits on the attribute's `BOOL`, not on the attribute itself
+ * (which is `{BOOL: true}`, an object: `imported: [{exists: false}]` would let every record through).
+ */
+const NOT_IMPORTED = { imported: { BOOL: [{ exists: false }] } } as const;
+
+/** Stream records of new live timeline events (the outbox): an INSERT of an ORDER_EVENT item, not imported. */
 export const TIMELINE_EVENT_INSERTS: FilterPattern = {
   eventName: ['INSERT'],
-  dynamodb: { NewImage: { entity: { S: ['ORDER_EVENT'] } } },
+  dynamodb: { NewImage: { entity: { S: ['ORDER_EVENT'] }, ...NOT_IMPORTED } },
 };
+
+/** Stream records of needs and orders, created, changed or deleted (a REMOVE has only an OldImage). */
+export const SALES_RECORDS: readonly FilterPattern[] = [
+  { dynamodb: { NewImage: { entity: { S: ['NEED', 'ORDER'] } } } },
+  { dynamodb: { OldImage: { entity: { S: ['NEED', 'ORDER'] } } } },
+];
 
 export const functions: readonly FunctionSpec[] = [
   http('functions/system/health.ts', system.health),
@@ -267,7 +284,13 @@ export const functions: readonly FunctionSpec[] = [
     idempotency: IDEMPOTENT,
   }),
   http('functions/customers/get.ts', customers.getCustomer, { domain: ['GetItem'] }),
-  http('functions/customers/list.ts', customers.listCustomers, { domain: ['Query'] }, { cursors: true }),
+  // `?tag=`: the tag's entries (Query), then their customers (BatchGetItem).
+  http(
+    'functions/customers/list.ts',
+    customers.listCustomers,
+    { domain: ['Query', 'BatchGetItem'] },
+    { cursors: true },
+  ),
   http('functions/customers/update.ts', customers.updateCustomer, {
     domain: ['GetItem', 'UpdateItem', 'PutItem', 'DeleteItem'],
     audit: AUDIT_WRITER,
@@ -288,6 +311,32 @@ export const functions: readonly FunctionSpec[] = [
     domain: ['UpdateItem', 'GetItem'],
     idempotency: IDEMPOTENT,
   }),
+
+  // Issue 9 (helper B): batch creates and order history, for imports. Each item is its own
+  // transaction with its idempotency record (read first: a retry); a taken natural key's owner is
+  // read (GetItem). History reads what its orders name for the whole batch (BatchGetItem) and
+  // writes the order, its timeline, its reference claim and the customer's closed-order count.
+  http('functions/customers/batch.ts', customers.batchCreateCustomers, {
+    domain: ['PutItem', 'GetItem'],
+    idempotency: IDEMPOTENT,
+  }),
+  http('functions/products/batch.ts', products.batchCreateProducts, {
+    domain: ['PutItem', 'GetItem'],
+    idempotency: IDEMPOTENT,
+  }),
+  http(
+    'functions/orders/history.ts',
+    orders.importOrderHistory,
+    { domain: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], idempotency: IDEMPOTENT },
+    { timeoutSeconds: 30 },
+  ),
+  // One part of the CSV: at most 10 Queries; `?number=`/`?externalRef=`: two GetItems.
+  http(
+    'functions/orders/export.ts',
+    orders.exportOrders,
+    { domain: ['Query', 'GetItem'] },
+    { cursors: true, timeoutSeconds: 30 },
+  ),
 
   http('functions/approvals/get.ts', approvals.getApprovalRules, { domain: ['GetItem'] }),
   http('functions/approvals/put.ts', approvals.putApprovalRules, {
@@ -434,7 +483,9 @@ export const functions: readonly FunctionSpec[] = [
       filters: [
         {
           eventName: ['INSERT'],
-          dynamodb: { NewImage: { entity: { S: ['ORDER_EVENT'] }, type: { S: ['ORDER_SUBMITTED'] } } },
+          dynamodb: {
+            NewImage: { entity: { S: ['ORDER_EVENT'] }, type: { S: ['ORDER_SUBMITTED'] }, ...NOT_IMPORTED },
+          },
         },
       ],
     },
@@ -461,6 +512,51 @@ export const functions: readonly FunctionSpec[] = [
   http('functions/events/list.ts', events.listEvents, { events: ['Query'] }, { cursors: true }),
   http('functions/events/event-types.ts', events.listEventTypes),
 
+  // Customer needs (functions/needs/). A need's every write is one TransactWriteItems: the need
+  // (PutItem, guarded by its version), its index entries (PutItem; DeleteItem for the entries a
+  // changed value moves), its history and change records (PutItem), and on create the uniqueness
+  // item of its externalRef + source. The customer and products are checked with one BatchGetItem.
+  http('functions/needs/create.ts', needs.createNeed, {
+    domain: ['GetItem', 'BatchGetItem', 'PutItem'],
+    idempotency: IDEMPOTENT,
+  }),
+  http(
+    'functions/needs/batch.ts',
+    needs.createNeedsBatch,
+    { domain: ['GetItem', 'BatchGetItem', 'PutItem'], idempotency: IDEMPOTENT },
+    { timeoutSeconds: 30 },
+  ),
+  http('functions/needs/get.ts', needs.getNeed, { domain: ['GetItem'] }),
+  http('functions/needs/update.ts', needs.updateNeed, {
+    domain: ['GetItem', 'BatchGetItem', 'PutItem', 'DeleteItem'],
+  }),
+  http('functions/needs/history.ts', needs.getNeedHistory, { domain: ['Query'] }, { cursors: true }),
+  // Each filter is one Query of its index partition (functions/needs/index-entries.ts).
+  http('functions/needs/list.ts', needs.listNeeds, { domain: ['Query'] }, { cursors: true }),
+  http('functions/needs/changes.ts', needs.listNeedChanges, { domain: ['Query'] }, { cursors: true }),
+  http('functions/needs/export.ts', needs.exportNeeds, { domain: ['Query'] }, { cursors: true }),
+  // An order that names needs moves them along (linked, IN_PROGRESS, FULFILLED with its
+  // evaluation and feedback): its submission, its closing and its feedback, imported orders' too.
+  // A GetItem of the order, then per need a GetItem and one transaction.
+  streamConsumer(
+    'linkNeedsToOrders',
+    'functions/needs/link-needs-to-orders.ts',
+    {
+      filters: [
+        {
+          eventName: ['INSERT'],
+          dynamodb: {
+            NewImage: {
+              entity: { S: ['ORDER_EVENT'] },
+              type: { S: ['ORDER_SUBMITTED', 'ORDER_CLOSED', 'FEEDBACK_RECEIVED'] },
+            },
+          },
+        },
+      ],
+    },
+    { domain: ['GetItem', 'PutItem', 'DeleteItem'] },
+  ),
+
   // No order left behind: orders due for a look (index ordersToReconcile) whose execution is not
   // running are started again, and task tokens whose answer was lost after a commit are answered.
   scheduledJob(
@@ -473,6 +569,50 @@ export const functions: readonly FunctionSpec[] = [
         orderLifecycle: ['DescribeExecution', 'StartExecution', 'SendTaskSuccess', 'SendTaskFailure'],
       },
     },
+  ),
+
+  // Sales aggregates and reports (README "Sales reports"). The tenant's settings (its time zone):
+  // a consistent GetItem, then the setting (PutItem) and its audit record in one transaction.
+  http('functions/settings/tenant-get.ts', settings.getTenantSettings, { domain: ['GetItem'] }),
+  http('functions/settings/tenant-put.ts', settings.putTenantSettings, {
+    domain: ['GetItem', 'PutItem'],
+    audit: AUDIT_WRITER,
+  }),
+  // Every change of a need or an order (created, changed, deleted) into the aggregates: the
+  // tenant's zone history (GetItem, cached a minute), then per few records one transaction of their
+  // applied-record markers (PutItem) and their summed updates (UpdateItem). Five minutes: an
+  // imported order of 1,000 lines is some thirty transactions.
+  streamConsumer(
+    'aggregateSales',
+    'functions/aggregates/aggregate-sales.ts',
+    { filters: SALES_RECORDS },
+    { domain: ['GetItem'], aggregates: ['PutItem', 'UpdateItem'] },
+    { timeoutSeconds: 300 },
+  ),
+  // Each report: the tenant's zone (GetItem), then one Query per shard of the dimension and page.
+  http(
+    'functions/reports/needs-summary.ts',
+    reports.getNeedsSummary,
+    { domain: ['GetItem'], aggregates: ['Query'] },
+    { cursors: true },
+  ),
+  http(
+    'functions/reports/revenue.ts',
+    reports.getRevenueReport,
+    { domain: ['GetItem'], aggregates: ['Query'] },
+    { cursors: true },
+  ),
+  http(
+    'functions/reports/pipeline.ts',
+    reports.getPipelineReport,
+    { domain: ['GetItem'], aggregates: ['Query'] },
+    { cursors: true },
+  ),
+  http(
+    'functions/reports/fulfilment.ts',
+    reports.getFulfilmentReport,
+    { domain: ['GetItem'], aggregates: ['Query'] },
+    { cursors: true },
   ),
 ];
 

@@ -42,8 +42,9 @@ export class Tables extends Construct {
 function propsOf(definition: TableDefinition): TablePropsV2 {
   // The domain table is the system of record and the audit trail explains it: both survive a
   // stack deletion and refuse a DeleteTable. Idempotency records live a day; losing them only
-  // re-opens that window.
-  const isRecord = definition.id === 'domain' || definition.id === 'audit';
+  // re-opens that window. The sales aggregates were summed from years of stream records the
+  // stream no longer holds: kept like the records.
+  const isRecord = definition.id === 'domain' || definition.id === 'audit' || definition.id === 'aggregates';
   return {
     partitionKey: key(definition.partitionKey),
     ...(definition.sortKey ? { sortKey: key(definition.sortKey) } : {}),

@@ -1,8 +1,8 @@
 import { httpHandler } from '../shared/http/handler';
 import { json } from '../shared/http/response';
+import { listCustomerPage } from './list-store';
 import { listCustomers } from './operations';
-import * as store from './store';
 
-export const handler = httpHandler(listCustomers, async ({ principal, query }) => {
-  return json(200, await store.listCustomers(principal.tenantId, query.limit, query.cursor));
-});
+export const handler = httpHandler(listCustomers, async ({ principal, query }) =>
+  json(200, await listCustomerPage(principal.tenantId, query)),
+);

@@ -25,6 +25,14 @@ export interface OrderListFilter {
 /** Reads a page needs at most: a status filter on the customer index may skip many orders. */
 const MAX_PAGE_READS = 5;
 
+/** How one list of orders is read: its Query (without page bounds) and the index it pages through. */
+export interface OrderListPlan {
+  query: QueryCommandInput;
+  /** The list's name in its cursors: a cursor of another list is refused. */
+  list: string;
+  index: { partition: string; sort: string; value: string };
+}
+
 /**
  * Orders newest first, by status, by customer or all, within an optional created-date range:
  * one Query on the index that serves the filter (status and customer together: the customer
@@ -37,6 +45,36 @@ export async function listOrderPage(
   scope: OrderScope,
   filter: OrderListFilter,
 ): Promise<{ items: Order[]; nextCursor?: string }> {
+  const plan = orderListPlan(tenantId, scope, filter);
+  const items: Record<string, unknown>[] = [];
+  let lastKey = await startKeyOf(plan, filter.cursor);
+  for (let reads = 0; reads < MAX_PAGE_READS && items.length <= filter.limit; reads++) {
+    const result = await documentClient.send(
+      new QueryCommand({
+        ...plan.query,
+        ScanIndexForward: false,
+        Limit: filter.limit + 1 - items.length,
+        ExclusiveStartKey: lastKey,
+      }),
+    );
+    items.push(...(result.Items ?? []));
+    lastKey = result.LastEvaluatedKey;
+    if (!lastKey) break;
+  }
+  const page = items.slice(0, filter.limit);
+  const last = page.at(-1);
+  // More orders than the page holds: continue after its last one. Otherwise the reads ran out
+  // (or stopped) where DynamoDB says.
+  const next = items.length > filter.limit && last ? keyAfter(plan, last) : lastKey;
+  return { items: page.map(toOrder), nextCursor: await encodeCursor(plan.list, next) };
+}
+
+/** The Query and the index that serve `filter` for `scope` (a 400 when the date range is empty). */
+export function orderListPlan(
+  tenantId: string,
+  scope: OrderScope,
+  filter: Omit<OrderListFilter, 'limit' | 'cursor'>,
+): OrderListPlan {
   // Stored times are `toISOString()`; a bound written another way (no milliseconds) would compare wrongly as text.
   const from = filter.createdFrom === undefined ? undefined : new Date(filter.createdFrom);
   const to = filter.createdTo === undefined ? undefined : new Date(filter.createdTo);
@@ -119,33 +157,22 @@ export async function listOrderPage(
       },
     };
   }
-  const items: Record<string, unknown>[] = [];
-  let lastKey = await decodeCursor(filter.cursor, list, { attribute: index.partition, value: index.value }, [
+  return { query, list, index };
+}
+
+/** Where a cursor of this list starts (a 400 on `query.cursor` for any other cursor). */
+export const startKeyOf = (plan: OrderListPlan, cursor: string | undefined) =>
+  decodeCursor(cursor, plan.list, { attribute: plan.index.partition, value: plan.index.value }, [
     'pk',
     'sk',
-    index.partition,
-    index.sort,
+    plan.index.partition,
+    plan.index.sort,
   ]);
-  for (let reads = 0; reads < MAX_PAGE_READS && items.length <= filter.limit; reads++) {
-    const result = await documentClient.send(
-      new QueryCommand({
-        ...query,
-        ScanIndexForward: false,
-        Limit: filter.limit + 1 - items.length,
-        ExclusiveStartKey: lastKey,
-      }),
-    );
-    items.push(...(result.Items ?? []));
-    lastKey = result.LastEvaluatedKey;
-    if (!lastKey) break;
-  }
-  const page = items.slice(0, filter.limit);
-  const last = page.at(-1);
-  // More orders than the page holds: continue after its last one. Otherwise the reads ran out
-  // (or stopped) where DynamoDB says.
-  const next =
-    items.length > filter.limit && last
-      ? { pk: last.pk, sk: last.sk, [index.partition]: last[index.partition], [index.sort]: last[index.sort] }
-      : lastKey;
-  return { items: page.map(toOrder), nextCursor: await encodeCursor(list, next) };
-}
+
+/** The start key of the page after `item`: the table's key and the index's, as LastEvaluatedKey holds them. */
+export const keyAfter = (plan: OrderListPlan, item: Record<string, unknown>) => ({
+  pk: item.pk,
+  sk: item.sk,
+  [plan.index.partition]: item[plan.index.partition],
+  [plan.index.sort]: item[plan.index.sort],
+});

@@ -1,7 +1,9 @@
 import { APPROVING_ROLES } from '../shared/auth/roles';
+import { BatchResult, batchBody } from '../shared/http/batch';
 import { pick } from '../shared/http/common-responses';
 import { defineOperation } from '../shared/http/operation';
 import { ListQuery } from '../shared/schemas';
+import { MAX_HISTORY_LINES } from './history-schema';
 import {
   ApprovalsQuery,
   ApproveBody,
@@ -12,6 +14,7 @@ import {
   Order,
   OrderCreate,
   OrderCreated,
+  OrderExportQuery,
   OrderIdParams,
   OrderListQuery,
   OrderPage,
@@ -201,4 +204,40 @@ export const submitFeedback = defineOperation({
   params: OrderIdParams,
   body: Feedback,
   responses: { 200: orderResponse, ...pick(400, 401, 403, 404), ...PROBLEM_409 },
+});
+
+export const importOrderHistory = defineOperation({
+  operationId: 'importOrderHistory',
+  method: 'POST',
+  path: '/v1/orders/history',
+  summary: 'Import up to 100 past orders with their own dates, prices, reference and final status',
+  description:
+    `Each item is a past order: \`externalRef\` (its own reference, shown as its \`number\`; unique per tenant), the customer (\`customerId\`, or \`customerRef\`: the customer’s externalRef), \`currency\`, \`status\` (CLOSED, CANCELLED or REJECTED), \`orderedAt\` and the optional \`approvedAt\`, \`shippedAt\`, \`deliveredAt\`, \`closedAt\`, \`cancelledAt\`, \`rejectedAt\` (each at or after the one before, none in the future), \`promisedDeliveryDate\`, up to ${MAX_HISTORY_LINES} \`lines\` of \`{sku, quantity, unitPriceMinor, discountMinor?}\` (catalogue SKUs; the prices are those charged then), \`needIds\`, \`feedback\` (CLOSED) and \`cancellationReason\`. ` +
+    'An imported order has the normal order shape, with `imported: true` and `importedAt`: line totals and totals computed by the server, a timeline of the live lifecycle’s events at the given dates, and for CLOSED the evaluation the live close computes. It never runs the workflow, reserves no stock and publishes no domain event. ' +
+    'Each order is created on its own: one that cannot be is `rejected` (an unknown SKU or customer or need is a 422 naming the field, e.g. `body.items.3.lines.7.sku`), the others are created; one whose externalRef an order has already is `existing`, with that order’s id, so re-sending history is a no-op. Send an Idempotency-Key: a retry after a timeout reports what committed as `existing`.',
+  tag,
+  auth: { roles: ['admin', 'integration'] },
+  body: batchBody('A past order: see the operation’s description for its fields'),
+  idempotent: 'per-item',
+  // 100 orders of up to 1,000 lines; Lambda takes at most 6 MB, API Gateway's event encoding included.
+  maxBodyBytes: 4 * 1024 * 1024,
+  responses: {
+    200: { description: 'One result per order, in request order', schema: BatchResult },
+    ...pick(400, 401, 403, 413, 415, 422),
+  },
+});
+
+export const exportOrders = defineOperation({
+  operationId: 'exportOrders',
+  method: 'GET',
+  path: '/v1/orders/export',
+  summary: 'Orders as CSV, one row per order line, in parts',
+  description: `${PARTNERS} The filters of \`GET /v1/orders\`, newest first. Each response is one part of at most 5,000 rows (whole orders; an order is never split) and 4 MB; when more follow, \`Link: <…>; rel="next"\` gives the URL of the next part. Money is in minor units of the row’s currency; dates are ISO 8601 UTC.`,
+  tag,
+  auth: { roles: readers },
+  query: OrderExportQuery,
+  responses: {
+    200: { description: 'CSV (RFC 4180, UTF-8) with a header row', contentType: 'text/csv' },
+    ...pick(400, 401, 403),
+  },
 });

@@ -14,7 +14,7 @@ export const MAX_LINES = 98;
 
 export const OrderStatusSchema = z.enum(ORDER_STATUSES);
 
-const Sku = z
+export const Sku = z
   .string()
   .regex(/^[A-Z0-9][A-Z0-9._-]{0,63}$/, 'must be a SKU: upper-case letters, digits, . _ -');
 
@@ -31,7 +31,7 @@ export const OrderLineInput = z.strictObject({
 });
 
 /** The client's own reference for the order (its shop or ERP order id): unique per tenant. */
-const ExternalRef = singleLineText(1, 100).describe(
+export const ExternalRef = singleLineText(1, 100).describe(
   'Your own reference for this order (shop or ERP order id); unique per tenant, so a second create with it is refused with 409',
 );
 
@@ -210,6 +210,19 @@ export const Order = z.strictObject({
     .optional(),
   evaluation: Evaluation.optional(),
   feedback: Feedback.extend({ by: z.string(), at: z.iso.datetime() }).optional(),
+  customerCountry: z
+    .string()
+    .optional()
+    .describe(
+      'The country (ISO 3166-1 alpha-2) of the customer’s primary address when the order was created; absent when it had none. Reports group orders by it',
+    ),
+  imported: z
+    .literal(true)
+    .optional()
+    .describe(
+      'The order was imported as history (POST /v1/orders/history): its dates, prices and status are its own, and it never ran the workflow',
+    ),
+  importedAt: z.iso.datetime().optional().describe('When it was imported'),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   version: z.number().int(),
@@ -263,6 +276,9 @@ export const OrderListQuery = ListQuery.extend({
     'The order with this externalRef (a page of at most one order)',
   ),
 });
+
+/** `GET /v1/orders/export`: the list's filters; the size of a part is the server's. */
+export const OrderExportQuery = OrderListQuery.omit({ limit: true });
 
 export const ApproveBody = z.strictObject({
   comment: freeText(0, 2000).optional(),

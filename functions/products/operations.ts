@@ -1,4 +1,5 @@
 import { TERMS_SETTERS } from '../shared/auth/roles';
+import { BatchResult, batchBody } from '../shared/http/batch';
 import { pick } from '../shared/http/common-responses';
 import { defineOperation } from '../shared/http/operation';
 import { ListQuery } from '../shared/schemas';
@@ -35,6 +36,26 @@ export const createProduct = defineOperation({
     409: {
       description: 'The SKU is taken (sku-taken), or a request with this Idempotency-Key is in progress',
     },
+  },
+});
+
+export const batchCreateProducts = defineOperation({
+  operationId: 'batchCreateProducts',
+  method: 'POST',
+  path: '/v1/products/batch',
+  summary: 'Create up to 100 products, each on its own',
+  description:
+    'Each item is a product as `POST /v1/products` takes it, validated and created on its own: one bad item is `rejected` (with the problem a single create would give, its fields named `body.items.<i>.…`) and the others are created. An item whose SKU the tenant has already is `existing`, with that product’s id (nothing about it changes), so a re-import creates nothing. As for `POST /v1/products`, every product sets its price and category, which are commercial terms: admin and finance only. Send an Idempotency-Key: a retry after a timeout reports what committed as `existing` and creates only the rest.',
+  tag,
+  auth: { roles: TERMS_SETTERS },
+  body: batchBody(
+    'A product, as the body of POST /v1/products: sku, name, description, category, unitPrice, active, stock',
+  ),
+  idempotent: 'per-item',
+  maxBodyBytes: 1024 * 1024,
+  responses: {
+    200: { description: 'One result per item, in request order', schema: BatchResult },
+    ...pick(400, 401, 403, 413, 415, 422),
   },
 });
 

@@ -3,6 +3,7 @@ import { PARTNER_ID_PATTERN } from '../shared/auth/claims';
 import { Ulid } from '../shared/ids';
 import { SettingVersion } from '../shared/schemas';
 import { singleLineText } from '../shared/text';
+import { canonicalTimeZone } from './time-zone';
 
 /**
  * At most this many routes per map: the setting is one item, read on every assignment, and its
@@ -55,3 +56,31 @@ export type PartnerRoutingInput = z.infer<typeof PartnerRoutingInput>;
 
 export const FulfilmentPartners = PartnerRoutingInput.extend(SettingVersion);
 export type FulfilmentPartners = z.infer<typeof FulfilmentPartners>;
+
+/** The tenant's own settings (`GET/PUT /v1/settings/tenant`). */
+export const TimeZoneName = z
+  .string()
+  .max(64)
+  .refine(
+    (name) => canonicalTimeZone(name) !== undefined,
+    'must be an IANA time zone name such as Europe/Berlin',
+  )
+  .describe('An IANA time zone name, e.g. `Europe/Berlin`, `America/New_York`, `UTC`');
+
+export const TenantSettingsInput = z.strictObject({
+  timeZone: TimeZoneName.describe(
+    'The zone reports cut their periods (day, ISO week, month) in. A change applies to needs and orders changed from `timeZoneHistory`’s last `from` on; what is counted already stays in the periods it was counted in until it changes again.',
+  ),
+});
+export type TenantSettingsInput = z.infer<typeof TenantSettingsInput>;
+
+export const TenantSettings = TenantSettingsInput.extend({
+  timeZone: z.string().describe('The zone saved last (in force from its `timeZoneHistory` entry’s `from`)'),
+  timeZoneHistory: z
+    .array(z.strictObject({ timeZone: z.string(), from: z.iso.datetime() }))
+    .describe(
+      'Every zone the tenant had, oldest first, and from when records changed are counted in it (the first from the epoch)',
+    ),
+  ...SettingVersion,
+});
+export type TenantSettings = z.infer<typeof TenantSettings>;

@@ -61,7 +61,9 @@ function parameters(op: Operation) {
       in: 'header',
       required: false,
       description:
-        'Retries with the same key return the first response; the same key with another body is refused (422).',
+        op.idempotent === 'per-item'
+          ? 'Remembered per item: a retry with the same key reports each item the first request created as `existing` with its id and creates only what it did not; an item that differs from the first request’s item at the same index is rejected (422).'
+          : 'Retries with the same key return the first response; the same key with another body is refused (422).',
       schema: { type: 'string', minLength: 8, maxLength: 255 },
     });
   }

@@ -92,7 +92,16 @@ async function openShop(owner: typeof api, seller: typeof api, pending = true) {
   const orderId = idOf(await order(1), 'order');
   // 1,500.00 EUR: waits for an approver.
   const pendingOrderId = pending ? idOf(await order(150), 'order') : undefined;
-  return { customerId, productId, orderId, pendingOrderId };
+  const needId = idOf(
+    await owner.post('/v1/needs', {
+      customerId,
+      channel: 'call',
+      title: 'Fuzz need',
+      productIds: [productId],
+    }),
+    'need',
+  );
+  return { customerId, productId, orderId, pendingOrderId, needId };
 }
 
 const shop = await openShop(api, sales);
@@ -154,10 +163,16 @@ const pathValues = (op: ApiOperation): Record<string, string> => ({
   orderId: ['approveOrder', 'rejectOrder'].includes(op.operationId)
     ? (shop.pendingOrderId as string)
     : shop.orderId,
+  needId: shop.needId,
   file: 'swagger-ui.css',
 });
 
-const bodyHints = (): Hints => ({ ...COMMON_HINTS, customerId: shop.customerId, sku: 'FUZZ-1' });
+const bodyHints = (): Hints => ({
+  ...COMMON_HINTS,
+  customerId: shop.customerId,
+  sku: 'FUZZ-1',
+  productIds: [shop.productId],
+});
 
 async function baselineOf(op: ApiOperation): Promise<Baseline> {
   const values = pathValues(op);
@@ -361,7 +376,12 @@ describe('fuzzing the API from its own description', () => {
       timeout,
     }, async () => {
       const arbitraries = mutationsFor(op, baselines.get(op.operationId) as Baseline, {
-        otherTenantIds: { customerId: shopB.customerId, productId: shopB.productId, orderId: shopB.orderId },
+        otherTenantIds: {
+          customerId: shopB.customerId,
+          productId: shopB.productId,
+          orderId: shopB.orderId,
+          needId: shopB.needId,
+        },
       });
       const failures: string[] = [];
       for (const kind of KINDS) {

@@ -23,8 +23,12 @@ export const COMMON_HINTS: Hints = {
   approverUserId: OMIT,
   // A delivery in the future is refused.
   deliveredAt: OMIT,
+  // So is a need received in the future.
+  receivedAt: '2025-01-31T00:00:00.000Z',
   // Long enough that no escalation fires while a suite runs.
   slaSeconds: 86_400,
+  // An IANA zone: the schema checks it against the runtime's time zone database.
+  timeZone: 'Europe/Berlin',
 };
 
 export interface Example {

@@ -119,7 +119,10 @@ describe('tables', () => {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: index.projection === 'KEYS_ONLY' ? 'KEYS_ONLY' : 'ALL' },
+        Projection:
+          typeof index.projection === 'object'
+            ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.include] }
+            : { ProjectionType: index.projection },
       })),
     );
     // The reconciler's index holds keys only: it reads each order it finds with a GetItem anyway.
@@ -175,6 +178,25 @@ describe('tables', () => {
     assert.deepEqual(p.SSESpecification, { SSEEnabled: true, SSEType: 'KMS' });
     const [replica] = p.Replicas as Json[];
     assert.deepEqual(replica?.PointInTimeRecoverySpecification, { PointInTimeRecoveryEnabled: true });
+  });
+});
+
+describe('aggregates table', () => {
+  it('builds the sales aggregates table: pk/sk, no index, TTL on the markers’ expiresAt, no stream, kept like the records', () => {
+    const resource = resources[logicalId(stack.tables.byId.aggregates)] as Resource;
+    const { Properties: p } = resource;
+    assert.deepEqual(p.KeySchema, [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    assert.equal(p.GlobalSecondaryIndexes, undefined);
+    assert.deepEqual(p.TimeToLiveSpecification, { AttributeName: 'expiresAt', Enabled: true });
+    assert.equal(p.StreamSpecification, undefined);
+    assert.equal(p.BillingMode, 'PAY_PER_REQUEST');
+    const [replica] = p.Replicas as Json[];
+    assert.deepEqual(replica?.PointInTimeRecoverySpecification, { PointInTimeRecoveryEnabled: true });
+    assert.equal(replica?.DeletionProtectionEnabled, true);
+    assert.equal(resource.DeletionPolicy, 'Retain');
   });
 });
 
@@ -307,11 +329,20 @@ describe('IAM: least privilege from the manifest', () => {
     assert.ok(Number(generated.PasswordLength) >= 32, 'at least 32 characters');
     const readers = functions.filter((spec) => spec.cursors).map(functionName);
     assert.deepEqual(readers.sort(), [
+      'exportNeeds',
+      'exportOrders',
+      'getFulfilmentReport',
+      'getNeedHistory',
+      'getNeedsSummary',
       'getOrderTimeline',
+      'getPipelineReport',
+      'getRevenueReport',
       'listApprovals',
       'listAudit',
       'listCustomers',
       'listEvents',
+      'listNeedChanges',
+      'listNeeds',
       'listOrders',
       'listProducts',
     ]);
@@ -510,6 +541,8 @@ describe('cdk-nag AWS Solutions rules', () => {
         'AwsSolutions-L1 @ Orderly/Functions',
         'AwsSolutions-SMG4 @ Orderly/CursorKey/Secret',
         // Each dead-letter queue is a dead-letter queue (of an event source mapping or a schedule).
+        'AwsSolutions-SQS3 @ Orderly/Functions/aggregateSales/Stream/DeadLetters/Queue',
+        'AwsSolutions-SQS3 @ Orderly/Functions/linkNeedsToOrders/Stream/DeadLetters/Queue',
         'AwsSolutions-SQS3 @ Orderly/Functions/projectEventFeed/Stream/DeadLetters/Queue',
         'AwsSolutions-SQS3 @ Orderly/Functions/publishEvents/Stream/DeadLetters/Queue',
         'AwsSolutions-SQS3 @ Orderly/Functions/reconcileOrders/Schedule/DeadLetters/Queue',
@@ -676,6 +709,14 @@ describe('event spine', () => {
   const OWN_DEAD_LETTERS = ['sqs:SendMessage deadLetters:own'];
   /** What each new function may do, all of it. */
   const EXPECTED_PERMISSIONS: Record<string, string[]> = {
+    aggregateSales: [
+      ...LOGS,
+      ...READ_DOMAIN_STREAM,
+      ...OWN_DEAD_LETTERS,
+      'dynamodb:GetItem table:domain',
+      'dynamodb:PutItem table:aggregates',
+      'dynamodb:UpdateItem table:aggregates',
+    ],
     publishEvents: [...LOGS, ...READ_DOMAIN_STREAM, ...OWN_DEAD_LETTERS, 'events:PutEvents bus'],
     projectEventFeed: [...LOGS, ...READ_DOMAIN_STREAM, ...OWN_DEAD_LETTERS, 'dynamodb:PutItem table:events'],
     startOrderWorkflows: [
@@ -731,7 +772,7 @@ describe('event spine', () => {
     );
     assert.deepEqual(
       holders((line) => / stream:/.test(line)),
-      ['projectEventFeed', 'publishEvents', 'startOrderWorkflows'],
+      ['aggregateSales', 'linkNeedsToOrders', 'projectEventFeed', 'publishEvents', 'startOrderWorkflows'],
     );
     assert.deepEqual(
       holders((line) => line.startsWith('states:StartExecution ')),
@@ -747,7 +788,14 @@ describe('event spine', () => {
     );
     assert.deepEqual(
       holders((line) => line.startsWith('sqs:')),
-      ['projectEventFeed', 'publishEvents', 'reconcileOrders', 'startOrderWorkflows'],
+      [
+        'aggregateSales',
+        'linkNeedsToOrders',
+        'projectEventFeed',
+        'publishEvents',
+        'reconcileOrders',
+        'startOrderWorkflows',
+      ],
     );
     for (const name of functions.map(functionName)) {
       assert.deepEqual(
@@ -760,6 +808,10 @@ describe('event spine', () => {
 
   it('tells each new function where its things are, and nothing more', () => {
     const EXPECTED_ENVIRONMENT: Record<string, Record<string, string>> = {
+      aggregateSales: {
+        DOMAIN_TABLE_NAME: logicalId(stack.tables.byId.domain),
+        AGGREGATES_TABLE_NAME: logicalId(stack.tables.byId.aggregates),
+      },
       publishEvents: { EVENT_BUS_NAME: busId },
       projectEventFeed: { EVENTS_TABLE_NAME: logicalId(stack.tables.byId.events) },
       startOrderWorkflows: { ORDER_LIFECYCLE_STATE_MACHINE_ARN: 'stateMachine:orderLifecycle' },
@@ -793,19 +845,40 @@ describe('event spine', () => {
   });
 
   describe('stream consumers', () => {
+    // Imported history (POST /v1/orders/history) is no news: its timeline items carry `imported`.
+    const NOT_IMPORTED = { imported: { BOOL: [{ exists: false }] } };
     const TIMELINE_EVENT_INSERT = {
       eventName: ['INSERT'],
-      dynamodb: { NewImage: { entity: { S: ['ORDER_EVENT'] } } },
+      dynamodb: { NewImage: { entity: { S: ['ORDER_EVENT'] }, ...NOT_IMPORTED } },
     };
     const EXPECTED_FILTERS: Record<string, Json[]> = {
       startOrderWorkflows: [
         {
           eventName: ['INSERT'],
-          dynamodb: { NewImage: { entity: { S: ['ORDER_EVENT'] }, type: { S: ['ORDER_SUBMITTED'] } } },
+          dynamodb: {
+            NewImage: { entity: { S: ['ORDER_EVENT'] }, type: { S: ['ORDER_SUBMITTED'] }, ...NOT_IMPORTED },
+          },
         },
       ],
       publishEvents: [TIMELINE_EVENT_INSERT],
       projectEventFeed: [TIMELINE_EVENT_INSERT],
+      // Every change of a need or an order, created, changed or deleted (a REMOVE has only an OldImage).
+      aggregateSales: [
+        { dynamodb: { NewImage: { entity: { S: ['NEED', 'ORDER'] } } } },
+        { dynamodb: { OldImage: { entity: { S: ['NEED', 'ORDER'] } } } },
+      ],
+      // The order events that can move a need, imported orders' included.
+      linkNeedsToOrders: [
+        {
+          eventName: ['INSERT'],
+          dynamodb: {
+            NewImage: {
+              entity: { S: ['ORDER_EVENT'] },
+              type: { S: ['ORDER_SUBMITTED', 'ORDER_CLOSED', 'FEEDBACK_RECEIVED'] },
+            },
+          },
+        },
+      ],
     };
     const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
     const mappingOf = (name: string) =>
@@ -814,8 +887,8 @@ describe('event spine', () => {
         `event source mapping of ${name}`,
       );
 
-    it('maps the domain table’s stream to exactly the three consumers', () => {
-      assert.equal(mappings.length, 3);
+    it('maps the domain table’s stream to exactly the consumers written here', () => {
+      assert.equal(mappings.length, Object.keys(EXPECTED_FILTERS).length);
       for (const name of Object.keys(EXPECTED_FILTERS)) {
         const mapping = mappingOf(name);
         assert.deepEqual(mapping.EventSourceArn, {
@@ -941,6 +1014,8 @@ describe('event spine', () => {
 
     it('are one per stream consumer and scheduled job', () => {
       assert.deepEqual(queues.map(([id]) => queueIds[id]).sort(), [
+        'aggregateSales',
+        'linkNeedsToOrders',
         'projectEventFeed',
         'publishEvents',
         'reconcileOrders',

@@ -111,25 +111,40 @@ describe('every restricted field, every role', () => {
       ({ op }) => `${op.operationId}: ${Object.keys(op.auth.fields ?? {}).join(', ')}`,
     );
     assert.deepEqual(declared.sort(), [
+      'batchCreateCustomers: creditLimit',
       'createCustomer: creditLimit',
       'updateCustomer: creditLimit',
       'updateProduct: unitPrice, category, active',
     ]);
   });
 
+  /**
+   * A batch's restricted fields apply to each item (functions/shared/http/batch.ts): its example
+   * item is the body of the single create on the same path, and the answer to look at is the item's.
+   */
+  const isBatch = (op: Operation) => op.idempotent === 'per-item';
+  const singleCreateOf = (op: Operation) =>
+    httpFunctions.find((f) => f.operation.method === 'POST' && `${f.operation.path}/batch` === op.path)
+      ?.operation;
+
   for (const { fn, op } of restricted) {
     const fields = op.auth.fields ?? {};
-    const example = exampleOf(schemaOf(op.body as z.ZodType), COMMON_HINTS).value as Record<string, unknown>;
+    const bodySchema = (isBatch(op) ? singleCreateOf(op)?.body : op.body) as z.ZodType;
+    const example = exampleOf(schemaOf(bodySchema), COMMON_HINTS).value as Record<string, unknown>;
     for (const field of Object.keys(fields)) {
       it(`${op.operationId}.${field}: set by each role, the first field the caller may not set is named`, async () => {
         // A patch carries only this field; a create carries what it needs and this field.
         const body = op.method === 'PATCH' ? { [field]: example[field] } : { ...example };
         assert.notEqual(body[field], undefined, `the example sets ${field}`);
         for (const caller of callersOf(op)) {
-          const response = await invoke(await handlerOf(fn.entry), {
-            ...requestOf(op, body),
+          const sent = await invoke(await handlerOf(fn.entry), {
+            ...requestOf(op, isBatch(op) ? { items: [body] } : body),
             ...(caller.principal ? { principal: caller.principal } : {}),
           });
+          // A batch answers 200 with the item's own status and problem.
+          const item = isBatch(op) && sent.status === 200 ? sent.body.results[0] : undefined;
+          const response = item ? { status: item.status, body: item.problem ?? {} } : sent;
+          const prefix = item ? 'body.items.0' : 'body';
           const where = `${op.operationId} {${Object.keys(body).join(', ')}} by ${caller.name}: ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`;
           const roles = caller.principal?.roles ?? [];
           const refused = Object.entries(fields).find(
@@ -139,7 +154,7 @@ describe('every restricted field, every role', () => {
             assert.equal(response.status, caller.expect, where);
           } else if (refused) {
             assert.equal(response.status, 403, where);
-            assert.equal(response.body.errors?.[0]?.field, `body.${refused[0]}`, where);
+            assert.equal(response.body.errors?.[0]?.field, `${prefix}.${refused[0]}`, where);
             assert.match(response.body.detail, new RegExp(`may set ${refused[0]}`), where);
           } else {
             assert.ok(!DENIED.includes(response.status), where);

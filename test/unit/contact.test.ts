@@ -163,11 +163,34 @@ describe('phoneE164 on a patch', () => {
     assert.deepEqual(await withDerivedPhone({ address: null }, current), { address: null, phoneE164: null });
   });
 
-  it('needs no read when the patch says both, and removes phoneE164 with the phone', async () => {
+  it('needs no read when the patch says all it depends on, and removes phoneE164 with the phone', async () => {
     const { reads, current } = reader();
-    const both = { phone: '030 1234567', address: { line1: 'a', city: 'b', country: 'DE' } };
-    assert.deepEqual(await withDerivedPhone(both, current), { ...both, phoneE164: '+49301234567' });
+    const all = {
+      phone: '030 1234567',
+      address: { line1: 'a', city: 'b', country: 'DE' },
+      contacts: [{ name: 'Ann', phone: '030 7654321' }],
+    };
+    assert.deepEqual(await withDerivedPhone(all, current), {
+      ...all,
+      phoneE164: '+49301234567',
+      contacts: [{ name: 'Ann', phone: '030 7654321', phoneE164: '+49307654321' }],
+    });
     assert.deepEqual(await withDerivedPhone({ phone: null }, current), { phone: null, phoneE164: null });
     assert.equal(reads.length, 0);
+  });
+
+  it('reads the stored contacts for a new country: their numbers are read there too', async () => {
+    const { reads } = reader();
+    const current = async () => {
+      reads.push(1);
+      return { ...stored, contacts: [{ name: 'Bo', phone: '030 7654321', phoneE164: '+443076543210' }] };
+    };
+    const both = { phone: '030 1234567', address: { line1: 'a', city: 'b', country: 'DE' } };
+    assert.deepEqual(await withDerivedPhone(both, current), {
+      ...both,
+      phoneE164: '+49301234567',
+      contacts: [{ name: 'Bo', phone: '030 7654321', phoneE164: '+49307654321' }],
+    });
+    assert.equal(reads.length, 1);
   });
 });

@@ -17,7 +17,7 @@ export interface IndexDefinition {
 
 export interface TableDefinition {
   /** Logical id; the physical name is given to handlers in `envVar`. */
-  id: 'domain' | 'idempotency' | 'audit' | 'events';
+  id: 'domain' | 'idempotency' | 'audit' | 'events' | 'aggregates';
   envVar: string;
   partitionKey: string;
   sortKey?: string;
@@ -78,6 +78,22 @@ export const domainTable: TableDefinition = {
       projection: 'KEYS_ONLY',
       serves:
         'the stuck-order reconciler: non-final orders by the time they are next due for a look, across tenants in a few shards (sparse: final orders leave it)',
+    },
+    // Customers by country (helper B, issue 9): functions/customers/keys.ts.
+    {
+      name: 'customersByCountry',
+      partitionKey: 'countryPk',
+      sortKey: 'countrySk',
+      // The customer's own fields only (kept equal to the Customer schema by a test): the open
+      // balance that every approval and close moves on the customer item never writes the index.
+      projection: {
+        include: [
+          ...['id', 'name', 'email', 'phone', 'phoneE164', 'address', 'contacts', 'addresses'],
+          ...['creditLimit', 'tags', 'segments', 'externalRef', 'createdAt', 'updatedAt', 'version'],
+        ],
+      },
+      serves:
+        'a tenant’s customers whose primary address is in one country, in id (= creation) order (GET /v1/customers?country=…; sparse: customers without an address are not in it)',
     },
   ],
   stream: true,
@@ -149,4 +165,22 @@ export const eventsTable: TableDefinition = {
   stream: false,
 };
 
-export const tables = [domainTable, idempotencyTable, auditTable, eventsTable] as const;
+// Sales aggregates (helper C, issue 9): functions/aggregates/keys.ts.
+/**
+ * The live sales aggregates (functions/aggregates/): counts and sums per period and group, kept
+ * from the domain table's stream by aggregateSales and read by the reports. Its own table so that
+ * its write heat, its capacity and its markers' TTL are its own. Derived data, but derived from
+ * every change since the first: the stream keeps only a day, so it is kept like the records.
+ */
+export const aggregatesTable: TableDefinition = {
+  id: 'aggregates',
+  envVar: 'AGGREGATES_TABLE_NAME',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: [],
+  // Applied-record markers expire after the stream's retention; aggregate items never do.
+  timeToLiveAttribute: 'expiresAt',
+  stream: false,
+};
+
+export const tables = [domainTable, idempotencyTable, auditTable, eventsTable, aggregatesTable] as const;

@@ -11,7 +11,7 @@ import type { TransactItem } from './transact-item';
  * transaction as the resource with `attribute_not_exists(pk)`, its existence is what makes the
  * value taken within the tenant; reading it is how the resource is found by that value.
  */
-export type UniqueKind = 'CUSTOMER_REF' | 'ORDER_REF' | 'ORDER_NUMBER';
+export type UniqueKind = 'CUSTOMER_REF' | 'ORDER_REF' | 'ORDER_NUMBER' | 'NEED_REF';
 
 const ENTITY = 'UNIQUE';
 

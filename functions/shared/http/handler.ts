@@ -48,14 +48,14 @@ export function httpHandler<Op extends Operation>(
   if ('public' in op.auth)
     throw new Error(`${op.operationId} is public: use publicHandler (public-handler.ts)`);
   const { replay } = options;
-  if (op.idempotent && !replay) throw new Error(`${op.operationId} is idempotent: give it a replay`);
+  if (op.idempotent === true && !replay) throw new Error(`${op.operationId} is idempotent: give it a replay`);
   const stack = middy<Event, APIGatewayProxyStructuredResultV2>(async (event: Event) => {
     const parsed = event[PARSED] as ParsedRequest<Op>;
     const principal = event[PRINCIPAL] as Principal;
     logger.appendKeys({ tenantId: principal.tenantId, operation: op.operationId });
     const input = { ...parsed, principal, requestId: event.requestContext.requestId };
     const response =
-      op.idempotent && replay
+      op.idempotent === true && replay
         ? await answerIdempotently(
             op,
             input,

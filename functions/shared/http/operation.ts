@@ -29,8 +29,11 @@ export interface Operation {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
-  /** Creating POSTs accept an `Idempotency-Key`; a retry returns the first response. */
-  idempotent?: boolean;
+  /**
+   * Creating POSTs accept an `Idempotency-Key`; a retry returns the first response. `'per-item'`
+   * is for batches (`batch.ts`): the key is remembered per item, with what each item created.
+   */
+  idempotent?: boolean | 'per-item';
   /** Updates require `If-Match` with the version from the ETag (428 without, 412 when stale). */
   requiresIfMatch?: boolean;
   /** Largest accepted body; API Gateway's own limit is 10 MB, ours is much tighter. */

@@ -5,6 +5,8 @@ export interface JsonResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A body that is not JSON (CSV): sent as is, with the content-type its headers give. */
+  text?: string;
 }
 
 /** A strong ETag carrying the resource version; `If-Match` sends it back. */
@@ -14,7 +16,29 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   return { status, body, headers };
 }
 
+/**
+ * A CSV download (RFC 4180, UTF-8). The filename is the server's own (never client input), so the
+ * header needs no quoting beyond the fixed form.
+ */
+export function csv(text: string, filename: string, headers: Record<string, string> = {}): JsonResponse {
+  return {
+    status: 200,
+    text,
+    headers: {
+      'content-type': 'text/csv; charset=utf-8; header=present',
+      'content-disposition': `attachment; filename="${filename}"`,
+      ...headers,
+    },
+  };
+}
+
 export function toApiGatewayResult(response: JsonResponse): APIGatewayProxyStructuredResultV2 {
+  if (response.text !== undefined)
+    return {
+      statusCode: response.status,
+      headers: { 'cache-control': 'no-store', ...response.headers, ...SECURITY_HEADERS },
+      body: response.text,
+    };
   return {
     statusCode: response.status,
     headers: {

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'vitest';
+import { tagKey, tagKeys } from '../../functions/customers/keys';
+import { Customer } from '../../functions/customers/schemas';
+import { domainTable } from '../../functions/shared/db/tables';
+
+describe('customer keys', () => {
+  it('customersByCountry projects exactly the customer’s own fields', () => {
+    // Fewer and a country's page would miss a field; more (the open balance) and every approval
+    // would write the index too.
+    const index = domainTable.indexes.find((i) => i.name === 'customersByCountry');
+    assert.ok(index && typeof index.projection === 'object');
+    assert.deepEqual([...index.projection.include].sort(), Object.keys(Customer.shape).sort());
+  });
+
+  it('a tag is one tag whatever its case and Unicode form', () => {
+    assert.equal(tagKey('VIP'), tagKey('vip'));
+    assert.equal(tagKey('ＶＩＰ'), 'vip');
+    assert.equal(tagKey('Cafe\u0301'), tagKey('Café'));
+    assert.deepEqual(tagKeys(['VIP', 'vip', 'Retail']), ['vip', 'retail']);
+    assert.deepEqual(tagKeys(undefined), []);
+  });
+});
