@@ -1,8 +1,10 @@
 import { Worker } from 'node:worker_threads';
+import { EmulatorWaits } from './emulator-waits';
 import {
   type DynamoRequestRecord,
   deserializeError,
   type EnvironmentInit,
+  type EnvironmentWorkerData,
   type FromEnvironment,
   type ToEnvironment,
 } from './messages';
@@ -24,7 +26,7 @@ export interface InvocationTag {
 
 export interface InvocationOutcome {
   result: unknown;
-  /** Time charged by the twin's rule (thread-clock.ts). */
+  /** Time charged by the twin's rule (thread-clock.ts, emulator-waits.ts). */
   durationMs: number;
   wallMs: number;
   cpuMs: number;
@@ -59,6 +61,7 @@ export class Environment {
   private readonly timeoutMs: number;
   private readonly tid: number | undefined;
   private readonly hooks: EnvironmentHooks;
+  private readonly emulatorWaits: EmulatorWaits;
   private current: { id: number; tag: InvocationTag } | undefined;
   /** Recent invocations by id: a line written after an invocation returned still belongs to it. */
   private readonly tags = new Map<number, InvocationTag>();
@@ -73,6 +76,7 @@ export class Environment {
     init: EnvironmentInit,
     ready: { initMs: number; tid?: number },
     hooks: EnvironmentHooks,
+    emulatorWaits: EmulatorWaits,
   ) {
     this.worker = worker;
     this.functionName = init.functionName;
@@ -80,6 +84,7 @@ export class Environment {
     this.initMs = ready.initMs;
     this.tid = ready.tid;
     this.hooks = hooks;
+    this.emulatorWaits = emulatorWaits;
   }
 
   /** Creates the environment and loads its function: a cold start. */
@@ -88,8 +93,10 @@ export class Environment {
     env: Record<string, string>,
     hooks: EnvironmentHooks,
   ): Promise<Environment> {
+    const emulatorWaits = new EmulatorWaits();
+    const workerData: EnvironmentWorkerData = { ...init, emulatorWaits: emulatorWaits.buffer };
     const worker = new Worker(WORKER_ENTRY, {
-      workerData: init,
+      workerData,
       env,
       // Lambda's environment has its own memory; a runaway function cannot take the twin's.
       resourceLimits: { maxOldGenerationSizeMb: init.memoryMb },
@@ -103,7 +110,7 @@ export class Environment {
       worker.on('message', (message: FromEnvironment) => {
         if (environment) return environment.receive(message);
         if (message.type === 'ready') {
-          environment = new Environment(worker, init, message, hooks);
+          environment = new Environment(worker, init, message, hooks, emulatorWaits);
           for (const m of early) environment.receive(m);
           resolve(environment);
         } else if (message.type === 'init-failed') {
@@ -140,6 +147,10 @@ export class Environment {
     this.tags.set(id, tag);
     this.tags.delete(id - 16);
     const clock = startThreadClock(this.tid === undefined ? undefined : schedStatPath(this.tid));
+    const waitsBefore = this.emulatorWaits.reading();
+    // The limit's clock: the thread clock's rule, less the waiting on DynamoDB Local that DynamoDB
+    // itself would not have cost (emulator-waits.ts).
+    const chargedMs = () => clock.elapsedMs() - this.emulatorWaits.excusedMsSince(waitsBefore);
     const wallStarted = performance.now();
 
     return new Promise<InvocationOutcome>((resolve, reject) => {
@@ -150,10 +161,10 @@ export class Environment {
         this.onDone = undefined;
         this.onDeath = undefined;
       };
-      // Re-checked when the limit could have been reached: time the thread waited for a CPU
-      // does not count, so the wall-clock deadline moves out on a busy machine.
+      // Re-checked when the limit could have been reached: time the thread waited for a CPU, and
+      // DynamoDB Local's slowness on a busy machine, do not count, so the wall-clock deadline moves out.
       const check = () => {
-        const remaining = this.timeoutMs - clock.elapsedMs();
+        const remaining = this.timeoutMs - chargedMs();
         if (remaining > 0) {
           timer = setTimeout(check, Math.max(remaining, 5));
           return;
@@ -165,7 +176,7 @@ export class Environment {
       };
       timer = setTimeout(check, this.timeoutMs);
       this.onDone = (message) => {
-        const durationMs = clock.elapsedMs();
+        const durationMs = Math.max(0, chargedMs());
         settle();
         if (message.ok) {
           resolve({

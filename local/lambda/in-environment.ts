@@ -17,11 +17,13 @@ import {
   recordRequests,
 } from '../capacity/meter';
 import { installLocalIam } from '../local-iam';
-import type { EnvironmentInit, FromEnvironment, ToEnvironment } from './messages';
+import { EmulatorWaits } from './emulator-waits';
+import type { EnvironmentWorkerData, FromEnvironment, ToEnvironment } from './messages';
 import { serializeError } from './messages';
 import { currentThreadId, startThreadClock } from './thread-clock';
 
-const init = workerData as EnvironmentInit;
+const init = workerData as EnvironmentWorkerData;
+const emulatorWaits = new EmulatorWaits(init.emulatorWaits);
 const port = parentPort;
 if (!port) throw new Error('in-environment.ts runs in a worker thread of the twin');
 const post = (message: FromEnvironment) => port.postMessage(message);
@@ -78,6 +80,7 @@ try {
       });
     },
   );
+  emulatorWaits.meter(dynamodb);
   if (init.meterCapacity) meterCapacity(dynamodb, init.tableIds);
   if (init.recordRequests) recordRequests(dynamodb);
   const mod = (await import(pathToFileURL(init.entry).href)) as { handler?: typeof handler };
@@ -98,6 +101,7 @@ port.on('message', async (message: ToEnvironment) => {
   const { id, event, awsRequestId } = message;
   current = id;
   const clock = startThreadClock(ownClock);
+  const waitsBefore = emulatorWaits.reading();
   const cpuBefore = process.threadCpuUsage();
   const cpuMs = () => {
     const used = process.threadCpuUsage(cpuBefore);
@@ -112,7 +116,8 @@ port.on('message', async (message: ToEnvironment) => {
     awsRequestId,
     logGroupName: `/aws/lambda/${init.functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, Math.floor(init.timeoutMs - clock.elapsedMs())),
+    getRemainingTimeInMillis: () =>
+      Math.max(0, Math.floor(init.timeoutMs - clock.elapsedMs() + emulatorWaits.excusedMsSince(waitsBefore))),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

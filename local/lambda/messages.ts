@@ -22,6 +22,12 @@ export interface EnvironmentInit {
   recordRequests: boolean;
 }
 
+/** What the environment's worker is started with: its init, and the memory it shares with the twin. */
+export interface EnvironmentWorkerData extends EnvironmentInit {
+  /** Its waits on DynamoDB Local (emulator-waits.ts), read by the twin's timeout clock. */
+  emulatorWaits: SharedArrayBuffer;
+}
+
 export interface InvokeMessage {
   type: 'invoke';
   id: number;

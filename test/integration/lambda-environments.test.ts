@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, it } from 'vitest';
 import { type FunctionSpec, functionName } from '../../functions/manifest';
@@ -46,6 +48,28 @@ const markerExists = async (marker: string) =>
       )
     ).Item,
   );
+/** A proxy in front of DynamoDB Local that holds each request `delayMs` before passing it on. */
+async function slowDynamoDbLocal(delayMs: number) {
+  const target = new URL(process.env.AWS_ENDPOINT_URL_DYNAMODB as string);
+  const server = createServer((req, res) => {
+    setTimeout(() => {
+      const upstream = request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(upstream);
+    }, delayMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 const ofFunction = (fn: FunctionSpec) => invocations.filter((r) => r.functionName === functionName(fn));
 
 describe('the twin’s Lambda execution environments', () => {
@@ -105,6 +129,28 @@ describe('the twin’s Lambda execution environments', () => {
     const fn = sleeper(5);
     assert.deepEqual(await runtime.invoke(fn, { sleepMs: 300, marker: 'in-time' }), { invocations: 1 });
     assert.equal(await markerExists('in-time'), true);
+  });
+
+  it('does not charge DynamoDB Local’s slowness on a busy machine to the limit: five 400 ms writes fit in one second', async () => {
+    // DynamoDB Local behind a proxy that holds every request 400 ms, as a starved Java process would.
+    const slow = await slowDynamoDbLocal(400);
+    const slowRuntime = createTestRuntime(tables, 'WARN', slow.endpoint);
+    try {
+      const fn = sleeper(1);
+      const started = performance.now();
+      assert.deepEqual(await slowRuntime.invoke(fn, { marker: 'slow-local', writes: 5 }), {
+        invocations: 1,
+      });
+      assert.ok(performance.now() - started >= 2_000, 'the five writes did wait 400 ms each');
+      assert.equal(await markerExists('slow-local'), true);
+      // The rest is charged: a handler that waits on something else past its limit still times out.
+      await assert.rejects(slowRuntime.invoke(fn, { sleepMs: 1_500, marker: 'slow-late' }), {
+        name: 'LambdaTimeoutError',
+      });
+    } finally {
+      await slowRuntime.stop();
+      await slow.close();
+    }
   });
 
   it('reports a function that cannot load as the invocation’s error, and tries a new environment next time', async () => {
