@@ -3,6 +3,9 @@
  * functions, routes and IAM grants from it; the local twin mounts the same handlers from it
  * and enforces the same table access. Nothing here imports AWS or CDK code.
  */
+import * as analysisLatest from './analysis/latest/operations';
+import * as recommendations from './analysis/recommendations/operations';
+import * as analysisRuns from './analysis/runs/operations';
 import * as approvals from './approvals/operations';
 import * as audit from './audit/operations';
 import * as customers from './customers/operations';
@@ -516,6 +519,8 @@ export const functions: readonly FunctionSpec[] = [
   // (PutItem, guarded by its version), its index entries (PutItem; DeleteItem for the entries a
   // changed value moves), its history and change records (PutItem), and on create the uniqueness
   // item of its externalRef + source. The customer and products are checked with one BatchGetItem.
+  // A need without a type reads the latest classifier's pointer (GetItem) and, when its run is new
+  // to the container, the model (GetItem) for its suggested type.
   http('functions/needs/create.ts', needs.createNeed, {
     domain: ['GetItem', 'BatchGetItem', 'PutItem'],
     idempotency: IDEMPOTENT,
@@ -574,8 +579,10 @@ export const functions: readonly FunctionSpec[] = [
   // Sales aggregates and reports (README "Sales reports"). The tenant's settings (its time zone):
   // a consistent GetItem, then the setting (PutItem) and its audit record in one transaction.
   http('functions/settings/tenant-get.ts', settings.getTenantSettings, { domain: ['GetItem'] }),
+  // Issue 10 (helper D1): a save also moves the analysis schedule (its item: GetItem, UpdateItem or
+  // ConditionCheckItem; its due entry: DeleteItem, PutItem) in the same transaction.
   http('functions/settings/tenant-put.ts', settings.putTenantSettings, {
-    domain: ['GetItem', 'PutItem'],
+    domain: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
     audit: AUDIT_WRITER,
   }),
   // Every change of a need or an order (created, changed, deleted) into the aggregates: the
@@ -613,6 +620,78 @@ export const functions: readonly FunctionSpec[] = [
     reports.getFulfilmentReport,
     { domain: ['GetItem'], aggregates: ['Query'] },
     { cursors: true },
+  ),
+
+  // Issue 10 (helper C): a customer's recommendations. Reads only, each bounded: the customer and
+  // the latest run's pointer (GetItem), its 100 latest orders (Query on ordersByCustomer), its
+  // segment's open needs (GetItem), the run's neighbour lists of what it bought and the products'
+  // names (BatchGetItem).
+  http('functions/analysis/recommendations/get.ts', recommendations.getCustomerRecommendations, {
+    domain: ['GetItem', 'Query', 'BatchGetItem'],
+  }),
+
+  // Issue 10 (helper D1): analysis runs, their schedule and their latest results
+  // (docs/analysis.md). Creating a run is one transaction: the run and the tenant's active-run
+  // lock (PutItem) with the idempotency record; a refused lock is read (GetItem) to name its run.
+  http('functions/analysis/runs/create.ts', analysisRuns.createAnalysisRun, {
+    domain: ['PutItem', 'GetItem'],
+    idempotency: IDEMPOTENT,
+  }),
+  http('functions/analysis/runs/get.ts', analysisRuns.getAnalysisRun, { domain: ['GetItem'] }),
+  // The ANALYSIS_RUNS collection read backwards (newest first): one Query per page.
+  http(
+    'functions/analysis/runs/list.ts',
+    analysisRuns.listAnalysisRuns,
+    { domain: ['Query'] },
+    { cursors: true },
+  ),
+  // Each: the kind's latest pointer, then the run's result item (GetItem each).
+  http('functions/analysis/latest/segments.ts', analysisLatest.getLatestSegments, { domain: ['GetItem'] }),
+  http('functions/analysis/latest/trends.ts', analysisLatest.getNeedTrends, { domain: ['GetItem'] }),
+  http('functions/analysis/latest/classifier.ts', analysisLatest.getLatestClassifier, {
+    domain: ['GetItem'],
+  }),
+  // A queued run (API or schedule), one per invocation, run to its end by execute.ts: the run
+  // (GetItem), segmented Queries of the tenant's needs, orders, customers and products (the table
+  // and its indexes) and of the aggregates (expected counts); the run's progress and finish, each
+  // customer's segment and the kept results' expiry (UpdateItem); the results and latest pointers
+  // (PutItem); the active-run lock released (DeleteItem). 15 minutes
+  // and 3 GB (Lambda's CPU share grows with memory); one retry, which finds the run RUNNING and
+  // fails it with why rather than running it twice.
+  streamConsumer(
+    'startAnalysisRuns',
+    'functions/analysis/runs/start-runs.ts',
+    {
+      filters: [
+        {
+          eventName: ['INSERT'],
+          dynamodb: { NewImage: { entity: { S: ['ANALYSIS_RUN'] }, status: { S: ['QUEUED'] } } },
+        },
+      ],
+      batchSize: 1,
+      retryAttempts: 1,
+    },
+    { domain: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], aggregates: ['Query'] },
+    { memoryMb: 3008, timeoutSeconds: 900 },
+  ),
+  // A tenant's first need or order gives it its analysis schedule: the schedule read (GetItem,
+  // once per tenant and container), the tenant's settings (GetItem), then the schedule and its due
+  // entry (PutItem) with a check that the settings did not change meanwhile (ConditionCheckItem).
+  streamConsumer(
+    'registerAnalysisTenants',
+    'functions/analysis/schedule/register-tenants.ts',
+    { filters: [{ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['NEED', 'ORDER'] } } } }] },
+    { domain: ['GetItem', 'PutItem', 'ConditionCheckItem'] },
+  ),
+  // The scheduled analysis: the due entries (Query of the system partition SYS#ANALYSIS_DUE, the
+  // documented cross-tenant exception), per due tenant a run created as the API creates it (run
+  // and lock: PutItem; a refused lock read: GetItem) with the move of its schedule (UpdateItem)
+  // and due entry (DeleteItem, PutItem).
+  scheduledJob(
+    'queueDueAnalysisRuns',
+    'functions/analysis/schedule/due-job.ts',
+    { expression: 'rate(15 minutes)' },
+    { domain: ['Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   ),
 ];
 

@@ -1,5 +1,6 @@
 import { domainTableName } from '../shared/db/client';
 import { readSetting } from '../shared/db/tenant-setting';
+import type { TransactItem } from '../shared/db/transact-item';
 import { WriteCancelledError, writeItems } from '../shared/db/write-items';
 import { PreconditionFailedError } from '../shared/http/errors';
 import type { AuditContext } from './audited-update';
@@ -20,6 +21,8 @@ export interface AuditedSettingArgs {
   fields: Record<string, unknown>;
   context: AuditContext;
   now: string;
+  /** Other items of the save's transaction, after the audit records (the analysis schedule's move). */
+  also?: readonly TransactItem[];
 }
 
 /**
@@ -59,7 +62,7 @@ export async function replaceAuditedSetting(args: AuditedSettingArgs): Promise<n
     },
   };
   try {
-    await writeItems([put, ...auditItems(changes)]);
+    await writeItems([put, ...auditItems(changes), ...(args.also ?? [])]);
   } catch (error) {
     // Saved by someone else between the read and the write (or at the same moment): as stale as a wrong If-Match.
     const lost = (reason: string | undefined) =>

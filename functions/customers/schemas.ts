@@ -191,6 +191,24 @@ export type CustomerPatch = Omit<z.infer<typeof CustomerPatch>, 'contacts'> & {
   contacts?: StoredContact[] | null;
 };
 
+/**
+ * What the latest analysis found of the customer (issue 10, helper D1): set by the run (an update
+ * that leaves the customer's version alone: it is no user's change), shown, never accepted —
+ * CustomerCreate and CustomerPatch refuse it, and a patch never touches it.
+ */
+export const CustomerAnalysis = z
+  .strictObject({
+    segment: z
+      .strictObject({
+        id: z.number().int().describe('The segment within its run (`GET /v1/analysis/segments/latest`)'),
+        label: z.string().describe('Its short description, e.g. "recent, frequent, high value"'),
+        runId: Ulid.describe('The analysis run that assigned it'),
+        assignedAt: z.iso.datetime(),
+      })
+      .optional(),
+  })
+  .meta({ readOnly: true, description: 'Set by the analysis runs; read-only' });
+
 export const Customer = z.strictObject({
   name: fields.name,
   email: fields.email.optional(),
@@ -203,6 +221,7 @@ export const Customer = z.strictObject({
   tags: fields.tags.optional(),
   segments: fields.segments.optional(),
   externalRef: fields.externalRef.optional(),
+  analysis: CustomerAnalysis.optional(),
   id: Ulid,
   ...Timestamps,
 });

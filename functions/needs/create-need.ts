@@ -1,3 +1,4 @@
+import { suggestType } from '../analysis/latest/suggest-type';
 import type { Principal } from '../shared/auth/principal';
 import { settled } from '../shared/db/settled';
 import { claimUnique, ownerOf } from '../shared/db/unique-values';
@@ -27,7 +28,7 @@ export interface CreateOptions {
 
 /**
  * Creates a need: checks that its customer and products are the tenant's (422 naming each that is
- * not), then writes in one transaction the need, its creation in its history, its index entries,
+ * not), suggests a type when it has none (the latest classifier, cached per container), then writes in one transaction the need, its creation in its history, its index entries,
  * the uniqueness item of its `externalRef` + `source` and the request's idempotency record. A
  * pair already taken is a 409 naming the need that has it.
  */
@@ -42,8 +43,10 @@ export async function createNeed(
   await references.assertExist(input, options.fieldPrefix ?? 'body');
   const at = now.toISOString();
   const { receivedAt, ...given } = input;
+  const suggestedType = input.type === undefined ? await suggestType(tenantId, input) : undefined;
   const need = toNeed({
     ...given,
+    suggestedType,
     id: newId(),
     statusChangedAt: at,
     receivedAt: receivedAt ?? at,

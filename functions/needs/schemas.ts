@@ -156,6 +156,18 @@ export const Fulfilment = z
   .describe('The order whose closing fulfilled the need');
 export type Fulfilment = z.infer<typeof Fulfilment>;
 
+export const SuggestedType = z
+  .strictObject({
+    type: z.string().describe('The need type the model finds most probable'),
+    confidence: z.number().min(0).max(1).describe('The model’s probability of that type'),
+    runId: Ulid.describe('The analysis run that trained the model'),
+  })
+  .meta({
+    readOnly: true,
+    description:
+      'For a need created without a `type`: the type the tenant’s latest classifier suggests for its title and description (`GET /v1/analysis/classifier/latest` says how good it is). Absent while no run has trained one; kept as it was when the need was created',
+  });
+
 export const Need = z.strictObject({
   id: Ulid,
   customerId: Ulid,
@@ -176,6 +188,8 @@ export const Need = z.strictObject({
   autoFulfil: z.boolean(),
   orderIds: z.array(Ulid).optional().describe('Orders that answer this need (each names it in its needIds)'),
   fulfilment: Fulfilment.optional(),
+  // Issue 10 (helper D1): set at creation, never by a client (NeedCreate and NeedPatch refuse it).
+  suggestedType: SuggestedType.optional(),
   createdBy: z.string(),
   ...Timestamps,
 });

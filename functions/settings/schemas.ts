@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AnalysisScheduleSchema, DEFAULT_ANALYSIS_SCHEDULE } from '../analysis/schedule/setting';
 import { PARTNER_ID_PATTERN } from '../shared/auth/claims';
 import { Ulid } from '../shared/ids';
 import { SettingVersion } from '../shared/schemas';
@@ -71,11 +72,18 @@ export const TenantSettingsInput = z.strictObject({
   timeZone: TimeZoneName.describe(
     'The zone reports cut their periods (day, ISO week, month) in. A change applies to needs and orders changed from `timeZoneHistory`’s last `from` on; what is counted already stays in the periods it was counted in until it changes again.',
   ),
+  // Issue 10 (helper D1): the scheduled analysis, read on this zone's wall clock.
+  analysisSchedule: AnalysisScheduleSchema.default(DEFAULT_ANALYSIS_SCHEDULE).describe(
+    'When the analysis runs by itself (docs/analysis.md), on the wall clock of `timeZone`; replaced with the rest, so absent means the default: enabled, `0 2 * * *` (every night at 02:00). A change moves the next run at once',
+  ),
 });
 export type TenantSettingsInput = z.infer<typeof TenantSettingsInput>;
 
 export const TenantSettings = TenantSettingsInput.extend({
   timeZone: z.string().describe('The zone saved last (in force from its `timeZoneHistory` entry’s `from`)'),
+  analysisSchedule: z
+    .strictObject({ enabled: z.boolean(), cron: z.string() })
+    .describe('When the analysis runs by itself, on the wall clock of `timeZone`'),
   timeZoneHistory: z
     .array(z.strictObject({ timeZone: z.string(), from: z.iso.datetime() }))
     .describe(

@@ -10,6 +10,7 @@ export const handler = httpHandler(putTenantSettings, async (input) => {
   // The schema let only known zones through; stored in one spelling.
   const timeZone = canonicalTimeZone(body.timeZone) as string;
   const context = auditContextOf(putTenantSettings, input);
-  const saved = await store.putTenantSettings(principal.tenantId, timeZone, ifMatch, context, new Date());
+  const change = { timeZone, analysisSchedule: body.analysisSchedule };
+  const saved = await store.putTenantSettings(principal.tenantId, change, ifMatch, context, new Date());
   return json(200, store.toTenantSettings(saved), { etag: etagOf(saved.version) });
 });

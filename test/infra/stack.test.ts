@@ -337,6 +337,7 @@ describe('IAM: least privilege from the manifest', () => {
       'getOrderTimeline',
       'getPipelineReport',
       'getRevenueReport',
+      'listAnalysisRuns',
       'listApprovals',
       'listAudit',
       'listCustomers',
@@ -547,6 +548,10 @@ describe('cdk-nag AWS Solutions rules', () => {
         'AwsSolutions-SQS3 @ Orderly/Functions/publishEvents/Stream/DeadLetters/Queue',
         'AwsSolutions-SQS3 @ Orderly/Functions/reconcileOrders/Schedule/DeadLetters/Queue',
         'AwsSolutions-SQS3 @ Orderly/Functions/startOrderWorkflows/Stream/DeadLetters/Queue',
+        // Issue 10 (helper D1): the analysis runs' consumers and job.
+        'AwsSolutions-SQS3 @ Orderly/Functions/queueDueAnalysisRuns/Schedule/DeadLetters/Queue',
+        'AwsSolutions-SQS3 @ Orderly/Functions/registerAnalysisTenants/Stream/DeadLetters/Queue',
+        'AwsSolutions-SQS3 @ Orderly/Functions/startAnalysisRuns/Stream/DeadLetters/Queue',
       ].sort(),
     );
   });
@@ -744,6 +749,42 @@ describe('event spine', () => {
       'secretsmanager:GetSecretValue cursorKey',
     ],
     listEventTypes: [...LOGS],
+    // Issue 10 (helper D1): the analysis runs' consumers and job.
+    registerAnalysisTenants: [
+      ...LOGS,
+      ...READ_DOMAIN_STREAM,
+      ...OWN_DEAD_LETTERS,
+      'dynamodb:ConditionCheckItem table:domain',
+      'dynamodb:GetItem table:domain',
+      'dynamodb:PutItem table:domain',
+    ],
+    startAnalysisRuns: [
+      ...LOGS,
+      ...READ_DOMAIN_STREAM,
+      ...OWN_DEAD_LETTERS,
+      'dynamodb:DeleteItem table:domain',
+      'dynamodb:GetItem table:domain',
+      'dynamodb:PutItem table:domain',
+      'dynamodb:Query index:domain/approvalsByRole',
+      'dynamodb:Query index:domain/byTenantCollection',
+      'dynamodb:Query index:domain/customersByCountry',
+      'dynamodb:Query index:domain/ordersByCustomer',
+      'dynamodb:Query index:domain/ordersByPartner',
+      'dynamodb:Query index:domain/ordersByStatus',
+      'dynamodb:Query index:domain/ordersToReconcile',
+      'dynamodb:Query table:aggregates',
+      'dynamodb:Query table:domain',
+      'dynamodb:UpdateItem table:domain',
+    ],
+    queueDueAnalysisRuns: [
+      ...LOGS,
+      ...OWN_DEAD_LETTERS,
+      'dynamodb:DeleteItem table:domain',
+      'dynamodb:GetItem table:domain',
+      'dynamodb:PutItem table:domain',
+      'dynamodb:Query table:domain',
+      'dynamodb:UpdateItem table:domain',
+    ],
   };
 
   it('gives each new function exactly what it uses, on those resources only', () => {
@@ -756,6 +797,9 @@ describe('event spine', () => {
           (line) => !line.startsWith('dynamodb:Query index:domain/') || line.endsWith('/ordersToReconcile'),
         );
       }
+      // The due job Queries the table's due partition only; the indexes table-access adds are dropped here.
+      if (name === 'queueDueAnalysisRuns')
+        granted = granted.filter((line) => !line.startsWith('dynamodb:Query index:domain/'));
       assert.deepEqual(granted, [...expected].sort(), name);
     }
   });
@@ -772,7 +816,15 @@ describe('event spine', () => {
     );
     assert.deepEqual(
       holders((line) => / stream:/.test(line)),
-      ['aggregateSales', 'linkNeedsToOrders', 'projectEventFeed', 'publishEvents', 'startOrderWorkflows'],
+      [
+        'aggregateSales',
+        'linkNeedsToOrders',
+        'projectEventFeed',
+        'publishEvents',
+        'registerAnalysisTenants',
+        'startAnalysisRuns',
+        'startOrderWorkflows',
+      ],
     );
     assert.deepEqual(
       holders((line) => line.startsWith('states:StartExecution ')),
@@ -793,7 +845,10 @@ describe('event spine', () => {
         'linkNeedsToOrders',
         'projectEventFeed',
         'publishEvents',
+        'queueDueAnalysisRuns',
         'reconcileOrders',
+        'registerAnalysisTenants',
+        'startAnalysisRuns',
         'startOrderWorkflows',
       ],
     );
@@ -879,6 +934,21 @@ describe('event spine', () => {
           },
         },
       ],
+      // Issue 10 (helper D1): a queued analysis run; a tenant's first needs and orders.
+      startAnalysisRuns: [
+        {
+          eventName: ['INSERT'],
+          dynamodb: { NewImage: { entity: { S: ['ANALYSIS_RUN'] }, status: { S: ['QUEUED'] } } },
+        },
+      ],
+      registerAnalysisTenants: [
+        { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['NEED', 'ORDER'] } } } },
+      ],
+    };
+    /** Consumers whose batching and retries are not the defaults. */
+    const EXPECTED_SETTINGS: Record<string, Json> = {
+      // One run per invocation (15 minutes each at most), one retry: a run is not worth three.
+      startAnalysisRuns: { BatchSize: 1, MaximumRetryAttempts: 1 },
     };
     const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
     const mappingOf = (name: string) =>
@@ -927,6 +997,7 @@ describe('event spine', () => {
             BisectBatchOnFunctionError: true,
             MaximumRecordAgeInSeconds: 86400,
             FunctionResponseTypes: ['ReportBatchItemFailures'],
+            ...EXPECTED_SETTINGS[name],
           },
           name,
         );
@@ -937,15 +1008,43 @@ describe('event spine', () => {
   });
 
   describe('scheduled jobs', () => {
-    const [scheduleId, schedule] = single(ofType('AWS::Scheduler::Schedule'), 'schedule');
-    const target = schedule.Properties.Target as {
+    type Target = {
       Arn: unknown;
       RoleArn: unknown;
       Input: string;
       RetryPolicy: Json;
       DeadLetterConfig: { Arn: unknown };
     };
+    const schedules = ofType('AWS::Scheduler::Schedule');
+    const scheduleOf = (name: string) =>
+      single(
+        schedules.filter(([, s]) => s.Properties.Name === `Orderly-${name}`),
+        `schedule of ${name}`,
+      );
+    const [scheduleId, schedule] = scheduleOf('reconcileOrders');
+    const target = schedule.Properties.Target as Target;
     const [groupId, group] = single(ofType('AWS::Scheduler::ScheduleGroup'), 'schedule group');
+
+    it('has one schedule per scheduled job of the manifest', () => {
+      assert.deepEqual(schedules.map(([, s]) => s.Properties.Name).sort(), [
+        'Orderly-queueDueAnalysisRuns',
+        'Orderly-reconcileOrders',
+      ]);
+    });
+
+    // Issue 10 (helper D1): the scheduled analysis looks for due tenants every 15 minutes.
+    it('runs queueDueAnalysisRuns every 15 minutes (UTC) in the same group, invoking only its job', () => {
+      const [, due] = scheduleOf('queueDueAnalysisRuns');
+      const dueTarget = due.Properties.Target as Target;
+      assert.equal(due.Properties.ScheduleExpression, 'rate(15 minutes)');
+      assert.equal(due.Properties.ScheduleExpressionTimezone, 'UTC');
+      assert.equal(due.Properties.GroupName, 'Orderly');
+      assert.equal(getAttId(dueTarget.Arn), lambdaOf('queueDueAnalysisRuns')[0]);
+      assert.deepEqual(
+        permissions(roleStatements(getAttId(dueTarget.RoleArn) as string), 'queueDueAnalysisRuns'),
+        ['lambda:InvokeFunction function:queueDueAnalysisRuns', 'sqs:SendMessage deadLetters:own'],
+      );
+    });
 
     it('runs reconcileOrders every five minutes (UTC) in Orderly’s group, on time, with its payload', () => {
       assert.equal(schedule.Properties.Name, 'Orderly-reconcileOrders');
@@ -967,7 +1066,12 @@ describe('event spine', () => {
     });
 
     it('retries a failed run twice within the hour (Scheduler invokes asynchronously), then parks it in the same queue', () => {
-      const [, config] = single(ofType('AWS::Lambda::EventInvokeConfig'), 'asynchronous invocation config');
+      const [, config] = single(
+        ofType('AWS::Lambda::EventInvokeConfig').filter(
+          ([, c]) => refId(c.Properties.FunctionName) === lambdaOf('reconcileOrders')[0],
+        ),
+        'asynchronous invocation config',
+      );
       assert.equal(refId(config.Properties.FunctionName), lambdaOf('reconcileOrders')[0]);
       assert.equal(config.Properties.MaximumRetryAttempts, 2);
       assert.equal(config.Properties.MaximumEventAgeInSeconds, 3600);
@@ -998,14 +1102,15 @@ describe('event spine', () => {
         'lambda:InvokeFunction function:reconcileOrders',
         'sqs:SendMessage deadLetters:own',
       ]);
-      // No other role of the stack trusts Scheduler.
+      // No other role of the stack trusts Scheduler: one per schedule, each the role of its schedule.
       const schedulerRoles = ofType('AWS::IAM::Role').filter(([, r]) =>
         JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
       );
       assert.deepEqual(
-        schedulerRoles.map(([id]) => id),
-        [roleId],
+        schedulerRoles.map(([id]) => id).sort(),
+        schedules.map(([, s]) => getAttId((s.Properties.Target as Target).RoleArn)).sort(),
       );
+      assert.ok(schedulerRoles.some(([id]) => id === roleId));
     });
   });
 
@@ -1018,7 +1123,10 @@ describe('event spine', () => {
         'linkNeedsToOrders',
         'projectEventFeed',
         'publishEvents',
+        'queueDueAnalysisRuns',
         'reconcileOrders',
+        'registerAnalysisTenants',
+        'startAnalysisRuns',
         'startOrderWorkflows',
       ]);
     });

@@ -169,7 +169,7 @@ describe('GET /v1/needs: each filter one Query', () => {
 });
 
 describe('needs: DynamoDB requests of the writes, within the manifest grants', () => {
-  it('createNeed: one BatchGetItem (customer and products), one transaction', async () => {
+  it('createNeed: one BatchGetItem (customer and products), one transaction; untyped, one GetItem of the latest classifier', async () => {
     // Another tenant: the listings above see the fixture's needs only.
     const other = await setUpTenant();
     const products = Object.values(other.products);
@@ -187,7 +187,8 @@ describe('needs: DynamoDB requests of the writes, within the manifest grants', (
       }),
     );
     assert.equal(response.status, 201);
-    assert.deepEqual(byCommand, { BatchGetItemCommand: 1, TransactWriteItemsCommand: 1 });
+    // No type given: the latest classifier's pointer is read for a suggestion (none yet: no model read).
+    assert.deepEqual(byCommand, { BatchGetItemCommand: 1, GetItemCommand: 1, TransactWriteItemsCommand: 1 });
     const patched = await requests.run('updateNeed', () =>
       invoke(update, {
         routeKey: 'PATCH /v1/needs/{needId}',

@@ -52,6 +52,7 @@ describe('the tenant’s settings', () => {
       assert.deepEqual(res.body, {
         timeZone: 'UTC',
         timeZoneHistory: [{ timeZone: 'UTC', from: '1970-01-01T00:00:00.000Z' }],
+        analysisSchedule: { enabled: true, cron: '0 2 * * *' },
         version: 0,
       });
       assert.deepEqual(res.requests, { GetItemCommand: 1 });
@@ -85,7 +86,8 @@ describe('the tenant’s settings', () => {
       saved.body.timeZoneHistory.map((span: { timeZone: string }) => span.timeZone),
       ['UTC', 'Europe/Berlin'],
     );
-    assert.deepEqual(saved.requests, { GetItemCommand: 1, TransactWriteItemsCommand: 1 });
+    // The settings, and the analysis schedule a save moves (test/integration/analysis-runs-schedule.test.ts).
+    assert.deepEqual(saved.requests, { GetItemCommand: 2, TransactWriteItemsCommand: 1 });
     const [record] = await auditRecordsOf(tenant, 'settings/tenant');
     assert.deepEqual(
       [record?.field, record?.before, record?.after, record?.actor],

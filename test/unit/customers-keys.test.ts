@@ -8,9 +8,12 @@ describe('customer keys', () => {
   it('customersByCountry projects exactly the customer’s own fields', () => {
     // Fewer and a country's page would miss a field; more (the open balance) and every approval
     // would write the index too.
+    // `analysis` is not the customer's own: every analysis run rewrites it on every customer, and a
+    // country's page shows customers without it (GET /v1/customers/{id} has it).
     const index = domainTable.indexes.find((i) => i.name === 'customersByCountry');
     assert.ok(index && typeof index.projection === 'object');
-    assert.deepEqual([...index.projection.include].sort(), Object.keys(Customer.shape).sort());
+    const own = Object.keys(Customer.shape).filter((field) => field !== 'analysis');
+    assert.deepEqual([...index.projection.include].sort(), own.sort());
   });
 
   it('a tag is one tag whatever its case and Unicode form', () => {

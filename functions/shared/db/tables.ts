@@ -96,6 +96,9 @@ export const domainTable: TableDefinition = {
         'a tenant’s customers whose primary address is in one country, in id (= creation) order (GET /v1/customers?country=…; sparse: customers without an address are not in it)',
     },
   ],
+  // Only derived, re-computable items expire (an analysis run's results, 90 days after it): every
+  // record of the business itself has no `expiresAt` and stays.
+  timeToLiveAttribute: 'expiresAt',
   stream: true,
 };
 

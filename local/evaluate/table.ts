@@ -1,0 +1,32 @@
+import { openCsv } from '../import/csv-rows';
+import { examineFile } from '../import/file-facts';
+
+/**
+ * A CSV file for `npm run evaluate`: its header and its readable rows as text, read with the
+ * import's own reader (encoding detected, RFC 4180 quoting). Rows that cannot be read are
+ * counted, not returned, so an evaluation says how much of the file it used.
+ */
+export interface Table {
+  header: string[];
+  rows: string[][];
+  unreadable: number;
+}
+
+export async function readTable(path: string, delimiter = ','): Promise<Table> {
+  const facts = await examineFile(path);
+  const file = await openCsv(facts, delimiter);
+  const rows: string[][] = [];
+  let unreadable = 0;
+  for await (const row of file.rows) {
+    if ('cells' in row) rows.push(row.cells);
+    else unreadable++;
+  }
+  return { header: file.header, rows, unreadable };
+}
+
+/** The index of a named column, or an error naming the columns there are. */
+export function column(table: Table, name: string): number {
+  const index = table.header.indexOf(name);
+  if (index < 0) throw new Error(`No column "${name}"; the file has: ${table.header.join(', ')}.`);
+  return index;
+}

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'vitest';
+import {
+  classifyText,
+  labelProbabilities,
+  type TextClassifierModel,
+} from '../../functions/analysis/classifier/model';
+import {
+  MAX_MODEL_BYTES,
+  modelFromBytes,
+  modelToBytes,
+  termsThatFit,
+} from '../../functions/analysis/classifier/model-bytes';
+import { DEFAULT_TOKENIZER } from '../../functions/analysis/classifier/tokenize';
+import { trainTextClassifier } from '../../functions/analysis/classifier/train';
+import { gaussian, randomInt, seededRandom } from '../../functions/analysis/random';
+import { syntheticNeeds } from '../fixtures/analysis/classifier-synthetic-needs';
+
+const texts = [
+  'Compressor not working, error code shown',
+  'Please send a quotation for 20 units',
+  'Wrong item delivered again',
+  'Annual service visit for the gearbox',
+  'Tracking number for our order?',
+  'zzz',
+  '',
+];
+
+describe('the stored model', () => {
+  it('round-trips a trained model through bytes unchanged, so it classifies identically', () => {
+    const outcome = trainTextClassifier(syntheticNeeds(1500, 11), { seed: 2 });
+    assert.ok(outcome.ok);
+    const bytes = modelToBytes(outcome.model);
+    assert.ok(bytes.length <= MAX_MODEL_BYTES);
+    const back = modelFromBytes(bytes);
+    assert.deepEqual(back, outcome.model);
+    for (const text of texts) {
+      assert.deepEqual(classifyText(back, text), classifyText(outcome.model, text));
+      assert.deepEqual(labelProbabilities(back, text), labelProbabilities(outcome.model, text));
+    }
+    // A copy in another buffer, at an offset (as a DynamoDB Binary may arrive), reads the same.
+    const shifted = new Uint8Array(bytes.length + 3);
+    shifted.set(bytes, 3);
+    assert.deepEqual(modelFromBytes(shifted.subarray(3)), outcome.model);
+  });
+
+  it('keeps a model trained on a very large vocabulary within the limit, without dropping a trained term', () => {
+    // 3,000 needs over 12 types, each with rare words from a pool of 40,000: far more terms than fit.
+    const random = seededRandom(5);
+    const word = () => `w${randomInt(random, 40_000).toString(36)}`;
+    const samples = Array.from({ length: 3000 }, (_, i) => ({
+      text: `${Array.from({ length: 25 }, word).join(' ')} marker${i % 12}`,
+      label: `type_${i % 12}`,
+    }));
+    const outcome = trainTextClassifier(samples, { seed: 1, maxVocabulary: 100_000 });
+    assert.ok(outcome.ok);
+    assert.equal(
+      outcome.model.vocabulary.length,
+      termsThatFit(outcome.model.vocabulary, outcome.model.labels),
+    );
+    const bytes = modelToBytes(outcome.model);
+    assert.ok(bytes.length <= MAX_MODEL_BYTES, `${bytes.length} bytes`);
+    // Most of the budget is used: the cap is the size, not a guess far below it.
+    assert.ok(bytes.length > 0.95 * MAX_MODEL_BYTES, `${bytes.length} bytes`);
+    assert.deepEqual(modelFromBytes(bytes), outcome.model);
+  });
+
+  it('shrinks a model that does not fit to its most influential terms, and classifies texts of those terms as before', () => {
+    const random = seededRandom(8);
+    const labels = Array.from({ length: 20 }, (_, c) => `type_${c}`);
+    const size = 50_000;
+    const vocabulary = Array.from({ length: size }, (_, i) => `term${i}`);
+    // Influence (idf × weight length) falls with the index, so the first terms are the ones to keep.
+    const scale = vocabulary.map((_, i) => 1 / (1 + i / 100));
+    const model: TextClassifierModel = {
+      format: 'tfidf-logistic/1',
+      labels,
+      tokenizer: DEFAULT_TOKENIZER,
+      vocabulary,
+      idf: vocabulary.map(() => Math.fround(2)),
+      weights: vocabulary.flatMap((_, i) => {
+        const direction = labels.map(() => gaussian(random));
+        const length = Math.hypot(...direction);
+        return direction.map((d) => Math.fround(((scale[i] as number) * d) / length));
+      }),
+      bias: labels.map(() => Math.fround(0.1 * gaussian(random))),
+      prior: labels.map(() => Math.fround(1 / 20)),
+      trainedOn: 1234,
+    };
+    const bytes = modelToBytes(model);
+    assert.ok(bytes.length <= MAX_MODEL_BYTES, `${bytes.length} bytes`);
+    const back = modelFromBytes(bytes);
+    const kept = back.vocabulary.length;
+    assert.ok(kept > 1000 && kept < size, `${kept} terms kept`);
+    assert.deepEqual(back.vocabulary, vocabulary.slice(0, kept));
+    assert.deepEqual(back.weights, model.weights.slice(0, kept * labels.length));
+    assert.deepEqual(
+      [back.labels, back.bias, back.prior, back.trainedOn],
+      [model.labels, model.bias, model.prior, 1234],
+    );
+    for (const text of ['term0 term5 term17', 'term999 term3', `term${kept - 1}`])
+      assert.deepEqual(labelProbabilities(back, text), labelProbabilities(model, text));
+  });
+
+  it('refuses bytes that are not a stored model or are cut short', () => {
+    assert.throws(
+      () => modelFromBytes(new TextEncoder().encode('{"labels":[]}')),
+      /Not a stored text classifier/,
+    );
+    const outcome = trainTextClassifier(syntheticNeeds(300, 1), { seed: 1 });
+    assert.ok(outcome.ok);
+    const bytes = modelToBytes(outcome.model);
+    assert.throws(() => modelFromBytes(bytes.subarray(0, bytes.length - 4)), RangeError);
+    const longer = new Uint8Array(bytes.length + 4);
+    longer.set(bytes);
+    assert.throws(() => modelFromBytes(longer), /cut short or has bytes after its end/);
+  });
+
+  it('throws rather than write more than the limit when even the labels do not fit', () => {
+    const labels = Array.from({ length: 20_000 }, (_, i) => `a_need_type_with_a_rather_long_name_${i}`);
+    const model: TextClassifierModel = {
+      format: 'tfidf-logistic/1',
+      labels,
+      tokenizer: DEFAULT_TOKENIZER,
+      vocabulary: ['pump'],
+      idf: [1],
+      weights: labels.map(() => 0),
+      bias: labels.map(() => 0),
+      prior: labels.map(() => 1 / labels.length),
+      trainedOn: 20_000,
+    };
+    assert.throws(() => modelToBytes(model), /A model of 20000 labels does not fit in 300000 bytes/);
+  });
+});
