@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type TrainingOutcome, trainTextClassifier } from '../../functions/analysis/classifier/train';
-import { column, readTable } from './table';
+import { column, readTable, seedOption } from './table';
 import { UsageError } from './usage-error';
 
 /**
@@ -29,19 +29,11 @@ export async function evaluateClassifier(args: string[]): Promise<string> {
   const testSize = Number(values['test-size']);
   if (!(testSize > 0 && testSize < 1))
     throw new UsageError('--test-size is a share between 0 and 1, e.g. 0.2.');
-  const seed = Number(values.seed);
-  if (!Number.isInteger(seed)) throw new UsageError('--seed is a whole number.');
+  const seed = seedOption(values.seed);
 
   const table = await readTable(file);
-  const usage = (name: string) => {
-    try {
-      return column(table, name);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-  };
-  const textColumns = values.text.split(',').map((name) => usage(name.trim()));
-  const labelColumn = usage(values.label);
+  const textColumns = values.text.split(',').map((name) => column(table, name.trim()));
+  const labelColumn = column(table, values.label);
   const samples = [];
   let unlabelled = 0;
   for (const row of table.rows) {

@@ -7,7 +7,7 @@ import {
   type HoldoutFigures,
 } from '../../functions/analysis/recommendations/holdout';
 import type { Basket } from '../../functions/analysis/recommendations/model';
-import { column, readTable, type Table } from './table';
+import { column, readTable } from './table';
 import { UsageError } from './usage-error';
 
 /**
@@ -69,11 +69,11 @@ export async function measureRecommendations(args: string[]): Promise<Recommenda
 
   const table = await readTable(file);
   const columns = {
-    customer: usageColumn(table, values.customer as string),
-    item: usageColumn(table, values.item as string),
-    time: usageColumn(table, values.time as string),
-    order: values.order === undefined ? undefined : usageColumn(table, values.order),
-    quantity: values.quantity === undefined ? undefined : usageColumn(table, values.quantity),
+    customer: column(table, values.customer as string),
+    item: column(table, values.item as string),
+    time: column(table, values.time as string),
+    order: values.order === undefined ? undefined : column(table, values.order),
+    quantity: values.quantity === undefined ? undefined : column(table, values.quantity),
   };
   const excluded = new Set(
     (values.exclude ?? '')
@@ -201,14 +201,6 @@ export function formatRecommendations(evaluation: RecommendationsEvaluation): st
 }
 
 const days = (from: string, to: string) => ((Date.parse(to) - Date.parse(from)) / 86_400_000).toFixed(1);
-
-function usageColumn(table: Table, name: string): number {
-  try {
-    return column(table, name);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
 
 function wholeNumber(option: string, value: string | undefined, min: number, max: number): number {
   const number = Number(value);

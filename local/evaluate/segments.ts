@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type SegmentationResult, segmentCustomers } from '../../functions/analysis/segments/segment';
-import { column, readTable } from './table';
+import { column, readTable, seedOption } from './table';
 import { UsageError } from './usage-error';
 
 /**
@@ -30,20 +30,12 @@ export async function evaluateSegments(args: string[]): Promise<string> {
   const k = values.k === 'auto' ? 'auto' : Number(values.k);
   if (k !== 'auto' && !(Number.isInteger(k) && k >= 2))
     throw new UsageError('--k is auto or a whole number of at least 2.');
-  const seed = Number(values.seed);
-  if (!Number.isInteger(seed)) throw new UsageError('--seed is a whole number.');
+  const seed = seedOption(values.seed);
 
   const table = await readTable(file);
-  const usage = (name: string) => {
-    try {
-      return column(table, name);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-  };
   const names = values.features.split(',').map((name) => name.trim());
-  const columns = names.map(usage);
-  const idColumn = values.id === undefined ? undefined : usage(values.id);
+  const columns = names.map((name) => column(table, name));
+  const idColumn = values.id === undefined ? undefined : column(table, values.id);
 
   const ids: string[] = [];
   const numbers: number[] = [];

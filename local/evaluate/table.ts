@@ -1,5 +1,6 @@
 import { openCsv } from '../import/csv-rows';
 import { examineFile } from '../import/file-facts';
+import { UsageError } from './usage-error';
 
 /**
  * A CSV file for `npm run evaluate`: its header and its readable rows as text, read with the
@@ -24,9 +25,16 @@ export async function readTable(path: string, delimiter = ','): Promise<Table> {
   return { header: file.header, rows, unreadable };
 }
 
-/** The index of a named column, or an error naming the columns there are. */
+/** The index of a named column; a column the file lacks is the command line's mistake (exit 2). */
 export function column(table: Table, name: string): number {
   const index = table.header.indexOf(name);
-  if (index < 0) throw new Error(`No column "${name}"; the file has: ${table.header.join(', ')}.`);
+  if (index < 0) throw new UsageError(`No column "${name}"; the file has: ${table.header.join(', ')}.`);
   return index;
+}
+
+/** `--seed`: a whole number. */
+export function seedOption(text: string | undefined): number {
+  const seed = Number(text);
+  if (!Number.isInteger(seed)) throw new UsageError('--seed is a whole number.');
+  return seed;
 }
