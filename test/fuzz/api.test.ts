@@ -101,7 +101,11 @@ async function openShop(owner: typeof api, seller: typeof api, pending = true) {
     }),
     'need',
   );
-  return { customerId, productId, orderId, pendingOrderId, needId };
+  // An analysis run (202: it is queued, then run by the stream's consumer before the tables settle).
+  const run = await owner.post('/v1/analysis/runs', { kinds: ['trends'] });
+  assert.equal(run.status, 202, `analysis run: ${run.text}`);
+  const runId: string = run.body.id;
+  return { customerId, productId, orderId, pendingOrderId, needId, runId };
 }
 
 const shop = await openShop(api, sales);
@@ -164,6 +168,7 @@ const pathValues = (op: ApiOperation): Record<string, string> => ({
     ? (shop.pendingOrderId as string)
     : shop.orderId,
   needId: shop.needId,
+  runId: shop.runId,
   file: 'swagger-ui.css',
 });
 
@@ -381,6 +386,7 @@ describe('fuzzing the API from its own description', () => {
           productId: shopB.productId,
           orderId: shopB.orderId,
           needId: shopB.needId,
+          runId: shopB.runId,
         },
       });
       const failures: string[] = [];

@@ -29,6 +29,8 @@ export const COMMON_HINTS: Hints = {
   slaSeconds: 86_400,
   // An IANA zone: the schema checks it against the runtime's time zone database.
   timeZone: 'Europe/Berlin',
+  // A 5-field cron that fires: the schema checks it with the scheduler's own parser.
+  cron: '0 2 * * *',
 };
 
 export interface Example {
