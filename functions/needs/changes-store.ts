@@ -1,6 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, domainTableName } from '../shared/db/client';
-import { decodeCursor, encodeCursor } from '../shared/db/cursor';
+import { partitionPage } from '../shared/db/partition-page';
 import { ValidationError } from '../shared/http/errors';
 import { changesPartition } from './keys';
 import type { NeedStatus } from './lifecycle';
@@ -33,27 +31,16 @@ export async function listChanges(
 ): Promise<{ items: StatusChangeView[]; nextCursor?: string }> {
   if (period.since !== undefined && period.until !== undefined && period.until <= period.since)
     throw new ValidationError([{ field: 'query.until', message: 'must be later than since' }]);
-  const pk = changesPartition(tenantId);
-  const list = 'NEED_CHANGES';
-  const startKey = await decodeCursor(cursor, list, { attribute: 'pk', value: pk }, ['pk', 'sk']);
-  const result = await documentClient.send(
-    new QueryCommand({
-      TableName: domainTableName(),
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :since AND :until',
-      ExpressionAttributeValues: {
-        ':pk': pk,
-        ':since': period.since ?? '0000',
-        ':until': period.until ?? '9999',
-      },
-      Limit: limit + 1,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  const found = result.Items ?? [];
-  const page = found.slice(0, limit);
-  const last = page.at(-1);
+  const { items, nextCursor } = await partitionPage({
+    list: 'NEED_CHANGES',
+    pk: changesPartition(tenantId),
+    sortKeyCondition: 'sk BETWEEN :since AND :until',
+    values: { ':since': period.since ?? '0000', ':until': period.until ?? '9999' },
+    limit,
+    cursor,
+  });
   return {
-    items: page.map((item) => ({
+    items: items.map((item) => ({
       needId: item.needId,
       customerId: item.customerId,
       at: item.at,
@@ -63,7 +50,6 @@ export async function listChanges(
       ...(item.reason === undefined ? {} : { reason: item.reason }),
       ...(item.orderId === undefined ? {} : { orderId: item.orderId }),
     })),
-    nextCursor:
-      found.length > limit && last ? await encodeCursor(list, { pk: last.pk, sk: last.sk }) : undefined,
+    nextCursor,
   };
 }

@@ -1,8 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, domainTableName } from '../shared/db/client';
-import { decodeCursor, encodeCursor } from '../shared/db/cursor';
 import { collectionKey } from '../shared/db/keys';
+import { partitionPage } from '../shared/db/partition-page';
 import type { TransactItem } from '../shared/db/transact-item';
 import { writeItems } from '../shared/db/write-items';
 import { NotFoundError } from '../shared/http/errors';
@@ -357,23 +357,16 @@ export async function listTimeline(
   cursor?: string,
 ): Promise<{ items: TimelineEvent[]; nextCursor?: string }> {
   if ('partnerId' in scope) await assertSeesOrder(tenantId, scope, await getOrderRecord(tenantId, orderId));
-  const pk = orderKey(tenantId, orderId).pk;
-  const list = `TIMELINE#${orderId}`;
-  const startKey = await decodeCursor(cursor, list, { attribute: 'pk', value: pk }, ['pk', 'sk']);
-  const result = await documentClient.send(
-    new QueryCommand({
-      TableName: domainTableName(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
-      ExpressionAttributeValues: { ':pk': pk, ':events': 'EVENT#' },
-      Limit: limit + 1,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  const found = result.Items ?? [];
-  const page = found.slice(0, limit);
-  const last = page.at(-1);
+  const { items, nextCursor } = await partitionPage({
+    list: `TIMELINE#${orderId}`,
+    pk: orderKey(tenantId, orderId).pk,
+    sortKeyCondition: 'begins_with(sk, :events)',
+    values: { ':events': 'EVENT#' },
+    limit,
+    cursor,
+  });
   return {
-    items: page.map((item) => ({
+    items: items.map((item) => ({
       seq: item.seq,
       type: item.type,
       status: item.status,
@@ -381,8 +374,7 @@ export async function listTimeline(
       actor: item.actor,
       ...(item.details ? { details: item.details } : {}),
     })),
-    nextCursor:
-      found.length > limit && last ? await encodeCursor(list, { pk: last.pk, sk: last.sk }) : undefined,
+    nextCursor,
   };
 }
 
