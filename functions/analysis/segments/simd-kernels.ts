@@ -1,7 +1,7 @@
 import { assemble, type Code, i32, loop, op, v128 } from './wasm';
 
 /**
- * The three loops k-means spends its time in, in WebAssembly with two-lane f64 SIMD, working on
+ * The loops k-means spends its time in, in WebAssembly with two-lane f64 SIMD, working on
  * a padded copy of the rows in the module's memory (each row `stride` values, an even number, the
  * padding zeros, so that every row splits into whole pairs):
  *
@@ -12,11 +12,75 @@ import { assemble, type Code, i32, loop, op, v128 } from './wasm';
  *   and second nearest: the rows the assignment's bounds cannot settle.
  * - `sums`: every row added to its cluster's total, for the centroid update.
  * - `ownDistances`: every row's squared distance to its centroid, in the exact difference form:
- *   the inertia. (`norms` fills in the rows' squared norms.)
+ *   the inertia. (`norms` fills in the rows' squared norms, `deviations` the columns' squared
+ *   deviations from their means, for the variances.)
  *
  * Distances use ‖x‖² + ‖c‖² − 2x·c (the form scikit-learn's BLAS path uses): kmeans.ts centres
  * rows that sit far from the origin, so nothing is lost to cancellation.
  */
+
+// The fragments every kernel is written in. Locals are numbers (parameters first); strides and
+// addresses are in bytes.
+
+/** The address base + offset (offset a local, e.g. a loop's byte counter). */
+const addressOf = (base: number, offset: number): Code => [...op.get(base), ...op.get(offset), ...op.add];
+/** The two f64 at base + offset. */
+const pairAt = (base: number, offset: number): Code => [...addressOf(base, offset), ...op.v128Load()];
+/** The address of row `index` of a table whose rows are `stride` bytes apart. */
+const rowAt = (table: number, index: number, stride: number): Code => [
+  ...op.get(table),
+  ...op.get(index),
+  ...op.get(stride),
+  ...op.mul,
+  ...op.add,
+];
+/** The address of element `index` of an array of i32 (shift 2) or f64 (shift 3). */
+const elementAt = (array: number, index: number, shift: 2 | 3): Code => [
+  ...op.get(array),
+  ...op.get(index),
+  ...op.const(shift),
+  ...op.shl,
+  ...op.add,
+];
+/** The address of the centroid that labels[index] names. */
+const ownCentreAt = (centres: number, labels: number, index: number, stride: number): Code => [
+  ...op.get(centres),
+  ...elementAt(labels, index, 2),
+  ...op.load(),
+  ...op.get(stride),
+  ...op.mul,
+  ...op.add,
+];
+/** acc += a × b, lane by lane. */
+const addProduct = (acc: number, a: Code, b: Code): Code => [
+  ...op.get(acc),
+  ...a,
+  ...b,
+  ...op.mul2,
+  ...op.add2,
+  ...op.set(acc),
+];
+/** (a[0] + a[1], b[0] + b[1]): two accumulators' lane sums side by side. */
+const pairOfSums = (a: number, b: number): Code => [
+  ...op.get(a),
+  ...op.get(b),
+  ...op.pickLane(0),
+  ...op.get(a),
+  ...op.get(b),
+  ...op.pickLane(1),
+  ...op.add2,
+];
+/** out[index] = acc[0] + acc[1], out an array of f64. */
+const storeLaneSum = (out: number, index: number, acc: number): Code => [
+  ...elementAt(out, index, 3),
+  ...op.get(acc),
+  ...op.extractLane(0),
+  ...op.get(acc),
+  ...op.extractLane(1),
+  ...op.f64Add,
+  ...op.f64Store(),
+];
+const zero = (local: number): Code => [...op.v128Zero, ...op.set(local)];
 
 // score4(data, n, stride, norms, closest, i0, i1, i2, i3, trial, out)
 const score4: Code = (() => {
@@ -25,30 +89,7 @@ const score4: Code = (() => {
   const [acc0, acc1, acc2, acc3, x, norms01, norms23, pot01, pot23, e01, e23, near] = [
     20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
   ];
-  const rowOf = (index: number): Code => [
-    ...op.get(data),
-    ...op.get(index),
-    ...op.get(stride),
-    ...op.mul,
-    ...op.add,
-  ];
-  const normOf = (index: number): Code => [
-    ...op.get(norms),
-    ...op.get(index),
-    ...op.const(3),
-    ...op.shl,
-    ...op.add,
-    ...op.f64Load(),
-  ];
-  const pairOfSums = (a: number, b: number): Code => [
-    ...op.get(a),
-    ...op.get(b),
-    ...op.pickLane(0),
-    ...op.get(a),
-    ...op.get(b),
-    ...op.pickLane(1),
-    ...op.add2,
-  ];
+  const normOf = (index: number): Code => [...elementAt(norms, index, 3), ...op.f64Load()];
   // e = (‖x‖² + ‖c‖²) − 2 x·c for two candidates at once
   const distances = (a: number, b: number, candidateNorms: number, into: number): Code => [
     ...op.get(x),
@@ -71,13 +112,13 @@ const score4: Code = (() => {
     ...op.f64Store(),
   ];
   return [
-    ...rowOf(i0),
+    ...rowAt(data, i0, stride),
     ...op.set(p0),
-    ...rowOf(i1),
+    ...rowAt(data, i1, stride),
     ...op.set(p1),
-    ...rowOf(i2),
+    ...rowAt(data, i2, stride),
     ...op.set(p2),
-    ...rowOf(i3),
+    ...rowAt(data, i3, stride),
     ...op.set(p3),
     ...normOf(i0),
     ...op.splat,
@@ -94,33 +135,13 @@ const score4: Code = (() => {
     ...op.shl,
     ...op.set(nBytes),
     ...loop(i, op.get(n), op.const(1), [
-      ...rowOf(i),
+      ...rowAt(data, i, stride),
       ...op.set(row),
-      ...op.v128Zero,
-      ...op.set(acc0),
-      ...op.v128Zero,
-      ...op.set(acc1),
-      ...op.v128Zero,
-      ...op.set(acc2),
-      ...op.v128Zero,
-      ...op.set(acc3),
+      ...[acc0, acc1, acc2, acc3].flatMap(zero),
       ...loop(t, op.get(stride), op.const(16), [
-        ...op.get(row),
-        ...op.get(t),
-        ...op.add,
-        ...op.v128Load(),
+        ...pairAt(row, t),
         ...op.set(x),
-        ...[p0, p1, p2, p3].flatMap((p, q) => [
-          ...op.get(acc0 + q),
-          ...op.get(x),
-          ...op.get(p),
-          ...op.get(t),
-          ...op.add,
-          ...op.v128Load(),
-          ...op.mul2,
-          ...op.add2,
-          ...op.set(acc0 + q),
-        ]),
+        ...[p0, p1, p2, p3].flatMap((p, q) => addProduct(acc0 + q, op.get(x), pairAt(p, t))),
       ]),
       // x := ‖row‖² in both lanes; at := the row's slot in the first candidate's distances
       ...normOf(i),
@@ -128,21 +149,13 @@ const score4: Code = (() => {
       ...op.set(x),
       ...distances(acc0, acc1, norms01, e01),
       ...distances(acc2, acc3, norms23, e23),
-      ...op.get(trial),
-      ...op.get(i),
-      ...op.const(3),
-      ...op.shl,
-      ...op.add,
+      ...elementAt(trial, i, 3),
       ...op.set(at),
       ...storeLane(e01, 0, 0),
       ...storeLane(e01, 1, 1),
       ...storeLane(e23, 0, 2),
       ...storeLane(e23, 1, 3),
-      ...op.get(closest),
-      ...op.get(i),
-      ...op.const(3),
-      ...op.shl,
-      ...op.add,
+      ...elementAt(closest, i, 3),
       ...op.f64Load(),
       ...op.splat,
       ...op.set(near),
@@ -182,15 +195,6 @@ const nearest: Code = (() => {
   const [acc0, value, x, firsts, nexts, bests, index, distance, below, swappedFirsts] = [
     18, 22, 23, 24, 25, 26, 27, 28, 29, 30,
   ];
-  const pairOfSums = (a: number): Code => [
-    ...op.get(a),
-    ...op.get(a + 1),
-    ...op.pickLane(0),
-    ...op.get(a),
-    ...op.get(a + 1),
-    ...op.pickLane(1),
-    ...op.add2,
-  ];
   // distance = (‖x‖² + ‖c‖²) − 2 x·c for the centroid pair whose norms are at centreNorms + 32b + offset
   const distances = (sums: number, offset: number): Code => [
     ...op.get(x),
@@ -201,8 +205,8 @@ const nearest: Code = (() => {
     ...op.add,
     ...op.v128Load(offset),
     ...op.add2,
-    ...pairOfSums(sums),
-    ...pairOfSums(sums),
+    ...pairOfSums(sums, sums + 1),
+    ...pairOfSums(sums, sums + 1),
     ...op.add2,
     ...op.sub2,
     ...op.set(distance),
@@ -232,24 +236,12 @@ const nearest: Code = (() => {
     ...op.set(firsts),
   ];
   return loop(r, op.get(count), op.const(1), [
-    ...op.get(rows),
-    ...op.get(r),
-    ...op.const(2),
-    ...op.shl,
-    ...op.add,
+    ...elementAt(rows, r, 2),
     ...op.load(),
     ...op.set(at), // the row's index, for a moment
-    ...op.get(data),
-    ...op.get(at),
-    ...op.get(stride),
-    ...op.mul,
-    ...op.add,
+    ...rowAt(data, at, stride),
     ...op.set(row),
-    ...op.get(norms),
-    ...op.get(at),
-    ...op.const(3),
-    ...op.shl,
-    ...op.add,
+    ...elementAt(norms, at, 3),
     ...op.f64Load(),
     ...op.splat,
     ...op.set(x),
@@ -257,8 +249,7 @@ const nearest: Code = (() => {
     ...op.set(firsts),
     ...op.v128Const(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY),
     ...op.set(nexts),
-    ...op.v128Zero,
-    ...op.set(bests),
+    ...zero(bests),
     ...loop(b, op.get(blocks), op.const(1), [
       ...op.get(centres),
       ...op.get(b),
@@ -269,24 +260,11 @@ const nearest: Code = (() => {
       ...op.add,
       ...op.set(c0),
       ...[c1, c2, c3].flatMap((c) => [...op.get(c - 1), ...op.get(stride), ...op.add, ...op.set(c)]),
-      ...[0, 1, 2, 3].flatMap((q) => [...op.v128Zero, ...op.set(acc0 + q)]),
+      ...[0, 1, 2, 3].flatMap((q) => zero(acc0 + q)),
       ...loop(t, op.get(stride), op.const(16), [
-        ...op.get(row),
-        ...op.get(t),
-        ...op.add,
-        ...op.v128Load(),
+        ...pairAt(row, t),
         ...op.set(value),
-        ...[c0, c1, c2, c3].flatMap((c, q) => [
-          ...op.get(acc0 + q),
-          ...op.get(value),
-          ...op.get(c),
-          ...op.get(t),
-          ...op.add,
-          ...op.v128Load(),
-          ...op.mul2,
-          ...op.add2,
-          ...op.set(acc0 + q),
-        ]),
+        ...[c0, c1, c2, c3].flatMap((c, q) => addProduct(acc0 + q, op.get(value), pairAt(c, t))),
       ]),
       // centroids 4b, 4b + 1, then 4b + 2, 4b + 3
       ...op.get(b),
@@ -374,35 +352,14 @@ const sums: Code = (() => {
   const [data, stride, labels, n, totals] = [0, 1, 2, 3, 4];
   const [i, row, sum, t] = [5, 6, 7, 8];
   return loop(i, op.get(n), op.const(1), [
-    ...op.get(data),
-    ...op.get(i),
-    ...op.get(stride),
-    ...op.mul,
-    ...op.add,
+    ...rowAt(data, i, stride),
     ...op.set(row),
-    ...op.get(totals),
-    ...op.get(labels),
-    ...op.get(i),
-    ...op.const(2),
-    ...op.shl,
-    ...op.add,
-    ...op.load(),
-    ...op.get(stride),
-    ...op.mul,
-    ...op.add,
+    ...ownCentreAt(totals, labels, i, stride),
     ...op.set(sum),
     ...loop(t, op.get(stride), op.const(16), [
-      ...op.get(sum),
-      ...op.get(t),
-      ...op.add,
-      ...op.get(sum),
-      ...op.get(t),
-      ...op.add,
-      ...op.v128Load(),
-      ...op.get(row),
-      ...op.get(t),
-      ...op.add,
-      ...op.v128Load(),
+      ...addressOf(sum, t),
+      ...pairAt(sum, t),
+      ...pairAt(row, t),
       ...op.add2,
       ...op.v128Store(),
     ]),
@@ -415,39 +372,11 @@ const norms: Code = (() => {
   const [data, stride, n, out] = [0, 1, 2, 3];
   const [i, row, t, acc] = [4, 5, 6, 7];
   return loop(i, op.get(n), op.const(1), [
-    ...op.get(data),
-    ...op.get(i),
-    ...op.get(stride),
-    ...op.mul,
-    ...op.add,
+    ...rowAt(data, i, stride),
     ...op.set(row),
-    ...op.v128Zero,
-    ...op.set(acc),
-    ...loop(t, op.get(stride), op.const(16), [
-      ...op.get(acc),
-      ...op.get(row),
-      ...op.get(t),
-      ...op.add,
-      ...op.v128Load(),
-      ...op.get(row),
-      ...op.get(t),
-      ...op.add,
-      ...op.v128Load(),
-      ...op.mul2,
-      ...op.add2,
-      ...op.set(acc),
-    ]),
-    ...op.get(out),
-    ...op.get(i),
-    ...op.const(3),
-    ...op.shl,
-    ...op.add,
-    ...op.get(acc),
-    ...op.extractLane(0),
-    ...op.get(acc),
-    ...op.extractLane(1),
-    ...op.f64Add,
-    ...op.f64Store(),
+    ...zero(acc),
+    ...loop(t, op.get(stride), op.const(16), addProduct(acc, pairAt(row, t), pairAt(row, t))),
+    ...storeLaneSum(out, i, acc),
   ]);
 })();
 const normsLocals = [i32, i32, i32, v128];
@@ -457,30 +386,15 @@ const deviations: Code = (() => {
   const [data, stride, n, means, out] = [0, 1, 2, 3, 4];
   const [i, row, t, e] = [5, 6, 7, 8];
   return loop(i, op.get(n), op.const(1), [
-    ...op.get(data),
-    ...op.get(i),
-    ...op.get(stride),
-    ...op.mul,
-    ...op.add,
+    ...rowAt(data, i, stride),
     ...op.set(row),
     ...loop(t, op.get(stride), op.const(16), [
-      ...op.get(row),
-      ...op.get(t),
-      ...op.add,
-      ...op.v128Load(),
-      ...op.get(means),
-      ...op.get(t),
-      ...op.add,
-      ...op.v128Load(),
+      ...pairAt(row, t),
+      ...pairAt(means, t),
       ...op.sub2,
       ...op.set(e),
-      ...op.get(out),
-      ...op.get(t),
-      ...op.add,
-      ...op.get(out),
-      ...op.get(t),
-      ...op.add,
-      ...op.v128Load(),
+      ...addressOf(out, t),
+      ...pairAt(out, t),
       ...op.get(e),
       ...op.get(e),
       ...op.mul2,
@@ -497,54 +411,19 @@ const ownDistances: Code = (() => {
   const [data, stride, n, centres, labels, out] = [0, 1, 2, 3, 4, 5];
   const [i, row, c, t, acc, e] = [6, 7, 8, 9, 10, 11];
   return loop(i, op.get(n), op.const(1), [
-    ...op.get(data),
-    ...op.get(i),
-    ...op.get(stride),
-    ...op.mul,
-    ...op.add,
+    ...rowAt(data, i, stride),
     ...op.set(row),
-    ...op.get(centres),
-    ...op.get(labels),
-    ...op.get(i),
-    ...op.const(2),
-    ...op.shl,
-    ...op.add,
-    ...op.load(),
-    ...op.get(stride),
-    ...op.mul,
-    ...op.add,
+    ...ownCentreAt(centres, labels, i, stride),
     ...op.set(c),
-    ...op.v128Zero,
-    ...op.set(acc),
+    ...zero(acc),
     ...loop(t, op.get(stride), op.const(16), [
-      ...op.get(row),
-      ...op.get(t),
-      ...op.add,
-      ...op.v128Load(),
-      ...op.get(c),
-      ...op.get(t),
-      ...op.add,
-      ...op.v128Load(),
+      ...pairAt(row, t),
+      ...pairAt(c, t),
       ...op.sub2,
       ...op.set(e),
-      ...op.get(acc),
-      ...op.get(e),
-      ...op.get(e),
-      ...op.mul2,
-      ...op.add2,
-      ...op.set(acc),
+      ...addProduct(acc, op.get(e), op.get(e)),
     ]),
-    ...op.get(out),
-    ...op.get(i),
-    ...op.const(3),
-    ...op.shl,
-    ...op.add,
-    ...op.get(acc),
-    ...op.extractLane(0),
-    ...op.get(acc),
-    ...op.extractLane(1),
-    ...op.f64Add,
-    ...op.f64Store(),
+    ...storeLaneSum(out, i, acc),
   ]);
 })();
 const ownDistancesLocals = [i32, i32, i32, i32, v128, v128];
@@ -554,57 +433,16 @@ const ownDots: Code = (() => {
   const [data, stride, rows, count, centres, labels, out] = [0, 1, 2, 3, 4, 5, 6];
   const [r, i, row, c, t, acc] = [7, 8, 9, 10, 11, 12];
   return loop(r, op.get(count), op.const(1), [
-    ...op.get(rows),
-    ...op.get(r),
-    ...op.const(2),
-    ...op.shl,
-    ...op.add,
+    ...elementAt(rows, r, 2),
     ...op.load(),
     ...op.set(i),
-    ...op.get(data),
-    ...op.get(i),
-    ...op.get(stride),
-    ...op.mul,
-    ...op.add,
+    ...rowAt(data, i, stride),
     ...op.set(row),
-    ...op.get(centres),
-    ...op.get(labels),
-    ...op.get(i),
-    ...op.const(2),
-    ...op.shl,
-    ...op.add,
-    ...op.load(),
-    ...op.get(stride),
-    ...op.mul,
-    ...op.add,
+    ...ownCentreAt(centres, labels, i, stride),
     ...op.set(c),
-    ...op.v128Zero,
-    ...op.set(acc),
-    ...loop(t, op.get(stride), op.const(16), [
-      ...op.get(acc),
-      ...op.get(row),
-      ...op.get(t),
-      ...op.add,
-      ...op.v128Load(),
-      ...op.get(c),
-      ...op.get(t),
-      ...op.add,
-      ...op.v128Load(),
-      ...op.mul2,
-      ...op.add2,
-      ...op.set(acc),
-    ]),
-    ...op.get(out),
-    ...op.get(r),
-    ...op.const(3),
-    ...op.shl,
-    ...op.add,
-    ...op.get(acc),
-    ...op.extractLane(0),
-    ...op.get(acc),
-    ...op.extractLane(1),
-    ...op.f64Add,
-    ...op.f64Store(),
+    ...zero(acc),
+    ...loop(t, op.get(stride), op.const(16), addProduct(acc, pairAt(row, t), pairAt(c, t))),
+    ...storeLaneSum(out, r, acc),
   ]);
 })();
 const ownDotsLocals = [...new Array(5).fill(i32), v128];
