@@ -5,8 +5,7 @@ import { describe, it } from 'vitest';
 import { gaussian, seededRandom } from '../../functions/analysis/random';
 import { squaredDistance } from '../../functions/analysis/segments/distance';
 import { kmeans } from '../../functions/analysis/segments/kmeans';
-import { seedKMeansPlusPlus, trialSlots } from '../../functions/analysis/segments/seeding';
-import { SimdKernels } from '../../functions/analysis/segments/simd-kernels';
+import { seedingBuffers, seedKMeansPlusPlus } from '../../functions/analysis/segments/seeding';
 
 /** `sizes[c]` rows around each centre (row-major), N(0, sd²) per coordinate, in a seeded random order. */
 function blobs(centres: number[][], sizes: number[], sd: number, seed: number) {
@@ -39,16 +38,7 @@ function plainLloyd(
   maxIter = 300,
   tol = 1e-4,
 ) {
-  const kernels = new SimdKernels(data, n, d, k, trialSlots(k));
-  const buffers = {
-    kernels,
-    centers: new Float64Array(k * d),
-    labels: kernels.labels,
-    closest: kernels.closest,
-    second: new Float64Array(n),
-    cumulative: new Float64Array(n),
-    trialDistances: kernels.trialDistances,
-  };
+  const buffers = seedingBuffers(data, n, d, k);
   seedKMeansPlusPlus(data, n, d, k, seededRandom(seed), buffers);
   const centers = buffers.centers.slice();
   // scikit-learn's tolerance: tol × the mean of the columns' variances

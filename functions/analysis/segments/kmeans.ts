@@ -1,7 +1,6 @@
 import { seededRandom } from '../random';
 import { squaredDistance } from './distance';
-import { type SeedingBuffers, seedKMeansPlusPlus, trialSlots } from './seeding';
-import { SimdKernels } from './simd-kernels';
+import { type SeedingBuffers, seedingBuffers, seedKMeansPlusPlus } from './seeding';
 
 export interface KMeansOptions {
   k: number;
@@ -103,15 +102,8 @@ interface State extends SeedingBuffers {
 }
 
 function allocate(rows: Float64Array, n: number, d: number, k: number): State {
-  const kernels = new SimdKernels(rows, n, d, k, trialSlots(k));
   return {
-    kernels,
-    centers: new Float64Array(k * d),
-    labels: kernels.labels,
-    closest: kernels.closest,
-    second: new Float64Array(n),
-    cumulative: new Float64Array(n),
-    trialDistances: kernels.trialDistances,
+    ...seedingBuffers(rows, n, d, k),
     upper: new Float64Array(n),
     lower: new Float64Array(n),
     counts: new Int32Array(k),

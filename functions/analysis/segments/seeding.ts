@@ -1,5 +1,5 @@
 import { type Random, randomInt } from '../random';
-import type { SimdKernels } from './simd-kernels';
+import { SimdKernels } from './simd-kernels';
 
 /**
  * Buffers the seeding writes into, reused across the initialisations of one k-means call so that
@@ -16,6 +16,20 @@ export interface SeedingBuffers {
   second: Float64Array; // n: lower bound on the squared distance to any other seed
   cumulative: Float64Array; // n
   trialDistances: Float64Array; // trialSlots(k) × n: each candidate's squared distance to each row
+}
+
+/** Fresh buffers for seeding k centroids over the n × d rows (the rows copied into the kernels' memory). */
+export function seedingBuffers(rows: Float64Array, n: number, d: number, k: number): SeedingBuffers {
+  const kernels = new SimdKernels(rows, n, d, k, trialSlots(k));
+  return {
+    kernels,
+    centers: new Float64Array(k * d),
+    labels: kernels.labels,
+    closest: kernels.closest,
+    second: new Float64Array(n),
+    cumulative: new Float64Array(n),
+    trialDistances: kernels.trialDistances,
+  };
 }
 
 /** scikit-learn's number of candidates per seed after the first: 2 + ⌊ln k⌋. */
