@@ -49,6 +49,15 @@ const page = (who: Principal, query: Record<string, string> = {}) =>
 const releaseLock = (tenantId: string) =>
   documentClient.send(new DeleteCommand({ TableName: tables.domain, Key: activeRunKey(tenantId) }));
 
+/** The tenant's active-run lock, as a run that died without finishing leaves it. */
+const holdLock = (tenantId: string, runId: string, until: number) =>
+  documentClient.send(
+    new PutCommand({
+      TableName: tables.domain,
+      Item: { ...activeRunKey(tenantId), runId, lockedUntil: new Date(until).toISOString() },
+    }),
+  );
+
 const analyst = (tenantId = uniqueTenant('ar')) => principal(tenantId, ['analyst'], 'ana');
 
 describe('POST /v1/analysis/runs', () => {
@@ -166,27 +175,9 @@ describe('POST /v1/analysis/runs', () => {
   it('takes over the lock of a run that died without finishing, once the lock has expired', async () => {
     const ana = analyst();
     const stale = '01JZZZZZZZZZZZZZZZZZZZZZZZ';
-    await documentClient.send(
-      new PutCommand({
-        TableName: tables.domain,
-        Item: {
-          ...activeRunKey(ana.tenantId),
-          runId: stale,
-          lockedUntil: new Date(Date.now() + 60_000).toISOString(),
-        },
-      }),
-    );
+    await holdLock(ana.tenantId, stale, Date.now() + 60_000);
     assert.equal((await post(ana)).body.activeRunId, stale, 'still held');
-    await documentClient.send(
-      new PutCommand({
-        TableName: tables.domain,
-        Item: {
-          ...activeRunKey(ana.tenantId),
-          runId: stale,
-          lockedUntil: new Date(Date.now() - 1).toISOString(),
-        },
-      }),
-    );
+    await holdLock(ana.tenantId, stale, Date.now() - 1);
     const res = await post(ana);
     assert.equal(res.status, 202, JSON.stringify(res.body));
   });
