@@ -32,6 +32,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { contribution } from '../functions/aggregates/contributions';
 import type { NeedImage } from '../functions/aggregates/images';
+import { seededRandom } from '../functions/analysis/random';
 import { defaultZoneHistory } from '../functions/settings/time-zone';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { runImport } from '../local/import/run-import';
@@ -89,17 +90,6 @@ const TYPES = ['spare_parts', 'new_product', 'price', 'delivery', 'quality', 'se
 const CHANNELS = ['feedback', 'survey', 'sales_report', 'web_form', 'email', 'call', 'other'];
 const STATUSES = ['NEW', 'QUALIFIED', 'IN_PROGRESS', 'FULFILLED', 'DECLINED'];
 
-/** A small seeded generator (mulberry32): the same needs for the same seed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 const pick = <T>(next: () => number, list: readonly T[]) => list[Math.floor(next() * list.length)] as T;
 
 const needBody = (customerId: string, i: number) => ({
@@ -249,7 +239,7 @@ const YEAR_MS = 365 * 86_400_000;
 
 /** The needs of a tenant, as their items are stored (functions/needs), from a seed. */
 function* syntheticNeeds(tenantId: string, count: number, seed: number): Generator<NeedImage> {
-  const next = random(seed);
+  const next = seededRandom(seed); // the same needs for the same seed
   const ids = monotonicFactory(() => next());
   for (let i = 0; i < count; i++) {
     const receivedMs = YEAR_START + Math.floor(next() * YEAR_MS);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, it } from 'vitest';
+import { seededRandom } from '../../functions/analysis/random';
 import { streamFunctions } from '../../functions/manifest';
 import { documentClient } from '../../functions/shared/db/client';
 import { toLambdaRecord } from '../../local/streams/records';
@@ -37,16 +38,9 @@ const twinOptions = {
 let twin: TestTwin = await startTestTwin(twinOptions);
 afterAll(() => twin.stop());
 
-/** mulberry32: a small seeded generator, so a failing sequence can be replayed. */
+/** A seeded generator (the analysis jobs' mulberry32), so a failing sequence can be replayed. */
 function generator(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = seededRandom(seed);
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   return { next, int, pick };
