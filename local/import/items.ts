@@ -72,6 +72,18 @@ export async function* importEvents(
   else yield* merged(rows, bound);
 }
 
+/** The event for a row that makes no item: why, and whether a skip rule or the file said so. */
+const rowProblem = (
+  row: number,
+  problem: { reason: string; detail: string; source: 'skip-rule' | 'file' },
+): ImportEvent & { type: 'row-problem' } => ({
+  type: 'row-problem',
+  row,
+  reason: problem.reason,
+  detail: problem.detail,
+  source: problem.source,
+});
+
 /** A row's skip, its unreadable cells or its values: the first thing that applies. */
 function readRow(row: CsvRow, bound: BoundMapping) {
   if ('problem' in row) return { kind: 'problem' as const, source: 'file' as const, ...row.problem };
@@ -92,13 +104,7 @@ async function* oneItemPerRow(rows: AsyncIterable<CsvRow>, bound: BoundMapping):
   for await (const row of rows) {
     const read = readRow(row, bound);
     if (read.kind === 'problem') {
-      yield {
-        type: 'row-problem',
-        row: row.row,
-        reason: read.reason,
-        detail: read.detail,
-        source: read.source,
-      };
+      yield rowProblem(row.row, read);
       continue;
     }
     yield { type: 'item', item: { index: index++, firstRow: row.row, rows: 1, body: itemOf(read.fields) } };
@@ -177,25 +183,12 @@ async function* orders(rows: AsyncIterable<CsvRow>, bound: BoundMapping): AsyncG
   for await (const row of rows) {
     const read = readRow(row, bound);
     if (read.kind === 'problem' && read.source === 'skip-rule') {
-      yield {
-        type: 'row-problem',
-        row: row.row,
-        reason: read.reason,
-        detail: read.detail,
-        source: read.source,
-      };
+      yield rowProblem(row.row, read);
       continue;
     }
     const key = read.key;
     if (key === undefined) {
-      if (read.kind === 'problem')
-        yield {
-          type: 'row-problem',
-          row: row.row,
-          reason: read.reason,
-          detail: read.detail,
-          source: read.source,
-        };
+      if (read.kind === 'problem') yield rowProblem(row.row, read);
       unreadable ??= { row: row.row, reason: read.kind === 'problem' ? read.reason : 'missing-value' };
       if (open) open.refused ??= unreadable;
       continue;
@@ -210,14 +203,7 @@ async function* orders(rows: AsyncIterable<CsvRow>, bound: BoundMapping): AsyncG
       unreadable = undefined;
     }
     if (read.kind === 'problem') {
-      yield {
-        type: 'row-problem',
-        row: row.row,
-        key,
-        reason: read.reason,
-        detail: read.detail,
-        source: read.source,
-      };
+      yield { ...rowProblem(row.row, read), key };
       open.refused ??= { row: row.row, reason: read.reason };
       continue;
     }
@@ -234,13 +220,7 @@ async function* merged(rows: AsyncIterable<CsvRow>, bound: BoundMapping): AsyncG
   for await (const row of rows) {
     const read = readRow(row, bound);
     if (read.kind === 'problem') {
-      yield {
-        type: 'row-problem',
-        row: row.row,
-        reason: read.reason,
-        detail: read.detail,
-        source: read.source,
-      };
+      yield rowProblem(row.row, read);
       continue;
     }
     const key = read.key as string;
