@@ -1,3 +1,5 @@
+import { localDate } from '../shared/civil-time';
+
 /**
  * Periods as reports name them, cut in a time zone: a day `YYYY-MM-DD`, an ISO 8601 week
  * `YYYY-Www` (weeks start on Monday; week 1 holds the year's first Thursday, so 2027-01-01 is in
@@ -9,30 +11,6 @@ export const PERIOD_KINDS = ['day', 'week', 'month'] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
 
 const DAY_MS = 86_400_000;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterOf(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      calendar: 'iso8601',
-      numberingSystem: 'latn',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** The calendar date (`YYYY-MM-DD`) that the instant `at` falls on in `timeZone`. */
-export function localDate(at: string | number | Date, timeZone: string): string {
-  const parts = formatterOf(timeZone).formatToParts(new Date(at));
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
-}
 
 const civilMs = (date: string) =>
   Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));

@@ -1,7 +1,8 @@
 import type { Family } from '../aggregates/catalogue';
-import { localDate, type PeriodKind } from '../aggregates/periods';
+import type { PeriodKind } from '../aggregates/periods';
 import { type AggregateRow, cursorPartition, readAggregates } from '../aggregates/read';
 import { getTenantSettings } from '../settings/tenant-store';
+import { localDate } from '../shared/civil-time';
 import { decodeCursor, encodeCursor } from '../shared/db/cursor';
 import { ValidationError } from '../shared/http/errors';
 import { csv, type JsonResponse, json } from '../shared/http/response';

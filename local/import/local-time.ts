@@ -1,3 +1,5 @@
+import { offsetAt } from '../../functions/shared/civil-time';
+
 /**
  * Dates and times as a CSV writes them — a pattern such as `YYYY-MM-DD HH:mm:ss` or
  * `M/D/YYYY H:mm`, in the wall-clock time of a place — turned into instants (ISO 8601, UTC) with
@@ -141,42 +143,4 @@ export function zonedToUtc(wallMs: number, timeZone: string): number {
     .filter((instant) => wallMs - offsetAt(instant, timeZone) === instant);
   if (candidates.length) return Math.min(...candidates); // twice: the earlier
   return wallMs - before; // never (a gap): moved forward by the gap
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The zone's offset from UTC at an instant, in milliseconds (east positive). */
-export function offsetAt(utcMs: number, timeZone: string): number {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, format);
-  }
-  const parts: Record<string, number> = {};
-  for (const { type, value } of format.formatToParts(utcMs))
-    if (type !== 'literal') parts[type] = Number(value);
-  const wall = new Date(0);
-  wall.setUTCFullYear(parts.year as number, (parts.month as number) - 1, parts.day);
-  wall.setUTCHours(parts.hour as number, parts.minute, parts.second, 0);
-  const wholeSecond = utcMs - (((utcMs % 1000) + 1000) % 1000);
-  return wall.getTime() - wholeSecond;
-}
-
-/** Whether the runtime knows `timeZone` as an IANA zone. */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
+import { isTimeZone } from '../../functions/shared/civil-time';
 import { parseDecimal } from './decimal';
 import { ImportError } from './errors';
-import { datePattern, isTimeZone } from './local-time';
+import { datePattern } from './local-time';
 
 /**
  * A mapping file says how the rows of one CSV become the items of one batch API: which column

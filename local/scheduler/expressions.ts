@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
-import { isRepeatedWallTime, isTimeZone } from './wall-clock';
+import { isTimeZone } from '../../functions/shared/civil-time';
+import { isRepeatedWallTime } from './wall-clock';
 
 /**
  * EventBridge Scheduler's schedule expressions, read as Scheduler reads them, turned into fire

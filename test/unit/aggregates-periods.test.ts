@@ -5,11 +5,11 @@ import {
   addMonths,
   daysBetween,
   isoWeek,
-  localDate,
   periodOfDate,
   periodSpan,
   periodsOf,
 } from '../../functions/aggregates/periods';
+import { localDate } from '../../functions/shared/civil-time';
 
 describe('periods cut in a time zone', () => {
   it('puts the last half hour before midnight in Berlin on the next day, in winter and in summer', () => {

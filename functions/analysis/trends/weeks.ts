@@ -1,4 +1,5 @@
-import { addDays, daysBetween, isoWeek, localDate } from '../../aggregates/periods';
+import { addDays, daysBetween, isoWeek } from '../../aggregates/periods';
+import { localDate } from '../../shared/civil-time';
 
 /**
  * ISO weeks (`YYYY-Www`) as the trends count them, built on the aggregates' calendar
