@@ -18,11 +18,12 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
 import { httpFunctions } from '../../functions/manifest';
 import { ROLES } from '../../functions/shared/auth/roles';
+import { countItems } from '../support/database';
 import { type ApiResponse, startTestTwin } from '../support/twin';
 import {
   type Baseline,
@@ -114,25 +115,7 @@ const shopB = await openShop(apiB, apiB, false);
 const dynamo = new DynamoDBClient({ endpoint: twin.dynamoDbEndpoint });
 
 /** Items in all of the twin's tables. */
-async function itemCount(): Promise<number> {
-  let total = 0;
-  for (const table of Object.values(twin.tableNames)) {
-    let start: Record<string, never> | undefined;
-    do {
-      const page = await dynamo.send(
-        new ScanCommand({
-          TableName: table,
-          Select: 'COUNT',
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      total += page.Count ?? 0;
-      start = page.LastEvaluatedKey as typeof start;
-    } while (start);
-  }
-  return total;
-}
+const itemCount = () => countItems(dynamo, Object.values(twin.tableNames));
 
 /**
  * Once every workflow waits on a task token or has ended, the stream's consumers have caught up

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
 import * as z from 'zod';
@@ -8,7 +7,7 @@ import type { HttpLambda } from '../../functions/shared/http/handler';
 import { type Baseline, type Kind, mutationsFor, render } from '../fuzz/cases';
 import { COMMON_HINTS, exampleOf, type Hints, OMIT } from '../fuzz/examples';
 import type { ApiOperation, JsonSchema } from '../fuzz/openapi';
-import { createTestTables } from '../support/database';
+import { countItems, createTestTables } from '../support/database';
 import { invoke, principal, uniqueTenant } from '../support/invoke';
 
 /**
@@ -40,25 +39,7 @@ const ITEM_KINDS: Kind[] = [
   'extra-field',
 ];
 
-async function itemCount(): Promise<number> {
-  let total = 0;
-  for (const table of [tables.domain, tables.idempotency]) {
-    let start: Record<string, never> | undefined;
-    do {
-      const page = await dynamodb.send(
-        new ScanCommand({
-          TableName: table,
-          Select: 'COUNT',
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      total += page.Count ?? 0;
-      start = page.LastEvaluatedKey as typeof start;
-    } while (start);
-  }
-  return total;
-}
+const itemCount = () => countItems(dynamodb, [tables.domain, tables.idempotency]);
 
 const t = await setUpTenant({ products: [{ sku: 'FUZZ-1', priceMinor: 1000 }] });
 const admin = principal(t.tenantId);

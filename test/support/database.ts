@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { type TableDefinition, tables } from '../../functions/shared/db/tables';
 import { ensureTable } from '../../local/create-tables';
 
@@ -32,4 +32,25 @@ export async function createTestTables(): Promise<TableNames & { drop(): Promise
       client.destroy();
     },
   };
+}
+
+/** Items in `tables`, by strongly consistent COUNT scans: how tests show a refused request wrote nothing. */
+export async function countItems(client: DynamoDBClient, tables: readonly string[]): Promise<number> {
+  let total = 0;
+  for (const table of tables) {
+    let start: Record<string, never> | undefined;
+    do {
+      const page = await client.send(
+        new ScanCommand({
+          TableName: table,
+          Select: 'COUNT',
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      total += page.Count ?? 0;
+      start = page.LastEvaluatedKey as typeof start;
+    } while (start);
+  }
+  return total;
 }
