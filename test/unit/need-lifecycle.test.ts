@@ -4,23 +4,9 @@ import { InvalidTransitionError } from '../../functions/needs/errors';
 import { canMove, isFinalNeedStatus, NEED_STATUSES } from '../../functions/needs/lifecycle';
 import { Need } from '../../functions/needs/schemas';
 import { patched } from '../../functions/needs/update-need';
+import { needOf } from '../support/need-fixture';
 
-const need = (extra: Partial<Need> = {}): Need => ({
-  id: '01J00000000000000000000001',
-  customerId: '01J00000000000000000000002',
-  channel: 'call',
-  title: 'Wants a quote',
-  priority: 'normal',
-  status: 'NEW',
-  statusChangedAt: '2026-01-01T00:00:00.000Z',
-  receivedAt: '2026-01-01T00:00:00.000Z',
-  autoFulfil: true,
-  createdBy: 'sam',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  version: 3,
-  ...extra,
-});
+const need = (extra: Partial<Need> = {}): Need => needOf({ version: 3, ...extra });
 
 describe('the need lifecycle', () => {
   it('allows exactly these moves', () => {

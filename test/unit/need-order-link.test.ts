@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { type LinkedOrder, linkedNeed } from '../../functions/needs/order-link';
-import type { Need } from '../../functions/needs/schemas';
+import { needOf as need } from '../support/need-fixture';
 
 const AT = '2026-03-01T12:00:00.000Z';
 const evaluation = {
@@ -14,22 +14,6 @@ const evaluation = {
 };
 const ORDER = '01J0000000000000000000000A';
 
-const need = (extra: Partial<Need> = {}): Need => ({
-  id: '01J00000000000000000000001',
-  customerId: '01J00000000000000000000002',
-  channel: 'call',
-  title: 'Wants widgets',
-  priority: 'normal',
-  status: 'NEW',
-  statusChangedAt: '2026-01-01T00:00:00.000Z',
-  receivedAt: '2026-01-01T00:00:00.000Z',
-  autoFulfil: true,
-  createdBy: 'sam',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  version: 1,
-  ...extra,
-});
 const order = (extra: Partial<LinkedOrder> = {}): LinkedOrder => ({
   id: ORDER,
   number: 'SO-2026-000001',

@@ -4,6 +4,7 @@ import { majorUnits } from '../../functions/needs/export-csv';
 import { nextLink } from '../../functions/needs/export-link';
 import type { Need } from '../../functions/needs/schemas';
 import { needWriteItems } from '../../functions/needs/store';
+import { needOf } from '../support/need-fixture';
 
 beforeAll(() => {
   process.env.DOMAIN_TABLE_NAME ??= 'domain';
@@ -11,23 +12,7 @@ beforeAll(() => {
 
 const ids = (n: number, prefix: string) =>
   Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(24, '0')}`);
-const need = (extra: Partial<Need> = {}): Need => ({
-  id: '01J00000000000000000000001',
-  customerId: '01J00000000000000000000002',
-  type: 'quote',
-  channel: 'call',
-  title: 'Wants a quote',
-  priority: 'normal',
-  status: 'NEW',
-  statusChangedAt: '2026-01-01T00:00:00.000Z',
-  receivedAt: '2026-01-01T00:00:00.000Z',
-  autoFulfil: true,
-  createdBy: 'sam',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  version: 1,
-  ...extra,
-});
+const need = (extra: Partial<Need> = {}): Need => needOf({ type: 'quote', ...extra });
 
 describe("a need's write", () => {
   it('fits one transaction at its largest: every entry moved, two status steps, a claim and a key', () => {
