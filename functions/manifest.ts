@@ -10,6 +10,7 @@ import * as approvals from './approvals/operations';
 import * as audit from './audit/operations';
 import * as customers from './customers/operations';
 import * as events from './events/operations';
+import * as inbound from './inbound/operations';
 import * as needs from './needs/operations';
 import * as orders from './orders/operations';
 import * as products from './products/operations';
@@ -18,6 +19,8 @@ import * as settings from './settings/operations';
 import type { Operation } from './shared/http/operation';
 import type { StateMachineId } from './shared/workflow/port';
 import * as system from './system/operations';
+import * as webhookDeliveries from './webhooks/deliveries/operations';
+import * as webhookEndpoints from './webhooks/endpoints/operations';
 
 /** DynamoDB actions a function may use on a table; IAM grants exactly these, the twin enforces them. */
 export type DynamoAction =
@@ -70,7 +73,14 @@ interface FunctionBase {
   cursors?: boolean;
   /** Publishes domain events to the event bus (`events:PutEvents` on that bus only; the bus name in `EVENT_BUS_NAME`). */
   publishesEvents?: boolean;
+  /**
+   * Seals and/or opens stored secrets (functions/shared/secrets/sealed-secret.ts): `kms:Encrypt` /
+   * `kms:Decrypt` on the secrets key in AWS, the local key in the twin. Functions without it get neither.
+   */
+  secrets?: readonly SecretUse[];
 }
+
+export type SecretUse = 'seal' | 'open';
 
 /** A task of a state machine: invoked by Step Functions (or the twin's runner), never over HTTP. */
 export interface TaskFunction extends FunctionBase {
@@ -156,6 +166,7 @@ interface Extras {
   workflow?: WorkflowAccess;
   cursors?: boolean;
   publishesEvents?: boolean;
+  secrets?: readonly SecretUse[];
   memoryMb?: number;
   timeoutSeconds?: number;
 }
@@ -172,6 +183,8 @@ const http = (
   tables,
   ...(extras.workflow ? { workflow: extras.workflow } : {}),
   ...(extras.cursors ? { cursors: true } : {}),
+  ...(extras.secrets?.length ? { secrets: extras.secrets } : {}),
+  ...(extras.publishesEvents ? { publishesEvents: true } : {}),
   memoryMb: extras.memoryMb ?? 1024,
   timeoutSeconds: extras.timeoutSeconds ?? 10,
 });
@@ -198,6 +211,7 @@ const extrasOf = (extras: Extras) => ({
   ...(extras.workflow ? { workflow: extras.workflow } : {}),
   ...(extras.cursors ? { cursors: true } : {}),
   ...(extras.publishesEvents ? { publishesEvents: true } : {}),
+  ...(extras.secrets?.length ? { secrets: extras.secrets } : {}),
 });
 
 /**
@@ -692,6 +706,108 @@ export const functions: readonly FunctionSpec[] = [
     'functions/analysis/schedule/due-job.ts',
     { expression: 'rate(15 minutes)' },
     { domain: ['Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+  ),
+
+  // Issue 11 (helper A): webhook endpoints (functions/webhooks/endpoints/). All of a tenant's in
+  // one partition. Create: the endpoint (PutItem) and the tenant's endpoint count (UpdateItem) in
+  // one transaction, its new secret sealed; delete: the same two, the other way. Rotate: a read,
+  // then one conditional UpdateItem with the new secret sealed.
+  http(
+    'functions/webhooks/endpoints/create.ts',
+    webhookEndpoints.createWebhookEndpoint,
+    { domain: ['PutItem', 'UpdateItem'] },
+    { secrets: ['seal'] },
+  ),
+  http('functions/webhooks/endpoints/list.ts', webhookEndpoints.listWebhookEndpoints, { domain: ['Query'] }),
+  http('functions/webhooks/endpoints/get.ts', webhookEndpoints.getWebhookEndpoint, { domain: ['GetItem'] }),
+  http('functions/webhooks/endpoints/update.ts', webhookEndpoints.updateWebhookEndpoint, {
+    domain: ['UpdateItem'],
+  }),
+  http('functions/webhooks/endpoints/delete.ts', webhookEndpoints.deleteWebhookEndpoint, {
+    domain: ['DeleteItem', 'UpdateItem'],
+  }),
+  http(
+    'functions/webhooks/endpoints/rotate-secret.ts',
+    webhookEndpoints.rotateWebhookEndpointSecret,
+    { domain: ['GetItem', 'UpdateItem'] },
+    { secrets: ['seal'] },
+  ),
+
+  // Issue 11 (helper C): inbound webhooks (functions/inbound/). A source is two items written
+  // together: the tenant's (T#<t>#INBOUND_SOURCES) and the global lookup by id
+  // (INBOUND_SOURCE#<id>, the documented exception) holding its sealed secrets. Create: both
+  // (PutItem) and the tenant's source count (UpdateItem) in one transaction, the secret sealed;
+  // delete: the same, the other way; rotate: the lookup (GetItem), then both (UpdateItem) with the
+  // new secret sealed, and the tenant's item read back (GetItem).
+  http(
+    'functions/inbound/create.ts',
+    inbound.createInboundSource,
+    { domain: ['PutItem', 'UpdateItem'] },
+    { secrets: ['seal'] },
+  ),
+  http('functions/inbound/list.ts', inbound.listInboundSources, { domain: ['Query'] }),
+  http('functions/inbound/delete.ts', inbound.deleteInboundSource, { domain: ['DeleteItem', 'UpdateItem'] }),
+  http(
+    'functions/inbound/rotate-secret.ts',
+    inbound.rotateInboundSourceSecret,
+    { domain: ['GetItem', 'UpdateItem'] },
+    { secrets: ['seal'] },
+  ),
+  // Public routes, authenticated by the message's signature: the source's lookup (GetItem) and its
+  // secrets opened, then, once per webhook-id (the idempotency record in the same transaction),
+  // what the fulfilment API does (shipments, delivery, failure) or what POST /v1/needs does.
+  http(
+    'functions/inbound/fulfilment.ts',
+    inbound.receiveFulfilmentReport,
+    { domain: ['GetItem', 'UpdateItem', 'PutItem'], idempotency: IDEMPOTENT },
+    { workflow: { orderLifecycle: ['SendTaskSuccess', 'SendTaskFailure'] }, secrets: ['open'] },
+  ),
+  http(
+    'functions/inbound/needs.ts',
+    inbound.receiveNeed,
+    { domain: ['GetItem', 'BatchGetItem', 'PutItem'], idempotency: IDEMPOTENT },
+    { secrets: ['open'] },
+  ),
+
+  // Issue 11 (helper B): webhook delivery (functions/webhooks/delivery/, docs/webhooks.md). The
+  // queue lives in the domain table: deliveries, lane entries and due entries (the system
+  // partitions SYS#WEBHOOK_DUE#<shard>, the documented cross-tenant exception). Both workers read
+  // the tenant's endpoints (Query), a lane's head (Query), a delivery, an endpoint and, for partner
+  // endpoints, the order's partner (GetItem); enqueue (PutItem, one transaction per endpoint and
+  // event); lease, record attempts and endpoint health (UpdateItem); clear lane and due entries
+  // (DeleteItem); open the endpoints' signing secrets; publish `webhook.endpoint_disabled`.
+  streamConsumer(
+    'fanOutWebhooks',
+    'functions/webhooks/delivery/fan-out-handler.ts',
+    { filters: [TIMELINE_EVENT_INSERTS] },
+    { domain: ['Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+    { secrets: ['open'], publishesEvents: true, timeoutSeconds: 60 },
+  ),
+  // Every minute, polling within a 50-second window for what falls due (5-second retries); the
+  // due shards Queried, the lanes drained as the fan-out does.
+  scheduledJob(
+    'sweepWebhookDeliveries',
+    'functions/webhooks/delivery/sweep-job.ts',
+    { expression: 'rate(1 minute)', payload: { windowSeconds: 50, pollSeconds: 2 } },
+    { domain: ['Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+    { secrets: ['open'], publishesEvents: true, timeoutSeconds: 120 },
+  ),
+  // Deliveries of an endpoint on byTenantCollection (Query); one (GetItem); a redelivery: the
+  // delivery and its endpoint (GetItem), then the delivery (UpdateItem), its lane entry and a due
+  // entry (PutItem) in one transaction, then attempted at once as the fan-out attempts (the same
+  // access: a lane's head, the lease and the attempt's record, the endpoint's health, its secrets).
+  http(
+    'functions/webhooks/deliveries/list.ts',
+    webhookDeliveries.listWebhookDeliveries,
+    { domain: ['Query'] },
+    { cursors: true },
+  ),
+  http('functions/webhooks/deliveries/get.ts', webhookDeliveries.getWebhookDelivery, { domain: ['GetItem'] }),
+  http(
+    'functions/webhooks/deliveries/redeliver.ts',
+    webhookDeliveries.redeliverWebhook,
+    { domain: ['Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+    { secrets: ['open'], publishesEvents: true },
   ),
 ];
 

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, type NestedStack, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -13,8 +13,12 @@ import { lambdaBundling, REPO_ROOT } from './bundling';
 import type { CursorKey } from './cursor-key';
 import type { DeadLetterQueue } from './dead-letter-queue';
 import type { DomainEventBus } from './event-bus';
+import { FunctionAreas } from './function-areas';
 import { type FunctionGrant, noGrant } from './function-grant';
+import { type Api, ApiRoutes } from './http-api';
+import { rootStackName } from './root-stack';
 import { JobSchedule, type JobSchedules } from './schedules';
+import type { SecretsKey } from './secrets-key';
 import { StreamSubscription } from './stream-sources';
 import { tableAccessStatements } from './table-access';
 import type { Tables } from './tables';
@@ -24,8 +28,8 @@ import {
   workflowEnvironment,
 } from './workflow-access';
 
-const RUNTIME = Runtime.NODEJS_22_X;
-const LOG_RETENTION = RetentionDays.ONE_MONTH;
+export const RUNTIME = Runtime.NODEJS_22_X;
+export const LOG_RETENTION = RetentionDays.ONE_MONTH;
 
 /** Files of swagger-ui-dist the docs handler reads from `./swagger-ui/` next to its bundle. */
 const SWAGGER_UI_FILES = [
@@ -42,6 +46,9 @@ export interface LambdaFunctionsProps {
   cursorKey: CursorKey;
   eventBus: DomainEventBus;
   schedules: JobSchedules;
+  secretsKey: SecretsKey;
+  /** HTTP functions get their route on this API, built in their own nested stack. */
+  api: Api;
 }
 
 /**
@@ -59,16 +66,24 @@ interface Trigger {
  * One Lambda function per manifest entry, each with its own log group and its own role that
  * allows exactly the DynamoDB and Step Functions actions the manifest lists (and reading the
  * cursor key where it lists `cursors`, publishing to the event bus where it lists
- * `publishesEvents`), what its trigger needs (reading its table's stream, sending to its
- * dead-letter queue), and nothing else besides writing its logs.
+ * `publishesEvents`, sealing or opening stored secrets where it lists `secrets`), what its
+ * trigger needs (reading its table's stream, sending to its dead-letter queue), and nothing else
+ * besides writing its logs.
+ *
+ * Each function lives in the nested stack of its area (function-areas.ts) with everything that is
+ * its alone: role, log group, trigger and dead-letter queue, and an HTTP function's route,
+ * integration and invoke permission.
  */
 export class LambdaFunctions extends Construct {
   /** By manifest function name (the operationId). */
   readonly byName: ReadonlyMap<string, NodejsFunction>;
   private readonly deadLetterQueues = new Map<string, DeadLetterQueue>();
+  private readonly areas: FunctionAreas;
+  private readonly routes = new Map<NestedStack, ApiRoutes>();
 
   constructor(scope: Construct, id: string, props: LambdaFunctionsProps) {
     super(scope, id);
+    this.areas = new FunctionAreas(this);
     const built = new Map<string, NodejsFunction>();
     for (const spec of functions) {
       const name = functionName(spec);
@@ -77,7 +92,7 @@ export class LambdaFunctions extends Construct {
     }
     this.byName = built;
 
-    // Acknowledged once for every function built here.
+    // Acknowledged once for every function built here (nested stacks included: cdk-nag looks up the tree).
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
@@ -87,23 +102,31 @@ export class LambdaFunctions extends Construct {
     });
   }
 
+  /** The nested stacks of the functions, by construct id (the area's name in PascalCase). */
+  get nestedStacks(): ReadonlyMap<string, NestedStack> {
+    return this.areas.all;
+  }
+
   /** The stream consumers' and scheduled jobs' dead-letter queues, by manifest function name. */
   get deadLetters(): ReadonlyMap<string, DeadLetterQueue> {
     return this.deadLetterQueues;
   }
 
   private build(spec: FunctionSpec, props: LambdaFunctionsProps): NodejsFunction {
-    const { tables, cursorKey, eventBus } = props;
+    const { tables, cursorKey, eventBus, secretsKey } = props;
     const name = functionName(spec);
-    const scope = new Construct(this, name);
+    const area = this.areas.of(spec);
+    const scope = new Construct(area, name);
     const trigger = triggerOf(scope, spec, props);
     if (trigger) this.deadLetterQueues.set(name, trigger.deadLetters);
     const grants = [
       spec.cursors ? cursorKey.grant() : noGrant(),
       eventBus.grant(spec),
+      spec.secrets?.length ? secretsKey.grant(spec.secrets) : noGrant(),
       trigger?.grant() ?? noGrant(),
     ];
-    const physicalName = `${Stack.of(this).stackName}-${name}`;
+    // The top-level stack's name: a nested stack's own is a token (and not what names should carry).
+    const physicalName = `${rootStackName(this)}-${name}`;
     if (physicalName.length > 64)
       throw new Error(`Function name ${physicalName} is longer than Lambda allows`);
 
@@ -127,7 +150,7 @@ export class LambdaFunctions extends Construct {
               resources: [logGroup.logGroupArn],
             }),
             ...tableAccessStatements(spec.tables, tables),
-            ...workflowAccessStatements(this, spec.workflow),
+            ...workflowAccessStatements(scope, spec.workflow),
             ...grants.flatMap((grant) => grant.statements),
           ],
         }),
@@ -138,7 +161,7 @@ export class LambdaFunctions extends Construct {
     const environment: Record<string, string> = {
       POWERTOOLS_SERVICE_NAME: 'orderly',
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      ...workflowEnvironment(this, spec.workflow),
+      ...workflowEnvironment(scope, spec.workflow),
       ...Object.fromEntries(grants.flatMap((grant) => Object.entries(grant.environment))),
       // The Cognito token the API takes (the principal checks `token_use`): see docs/security.md.
       ...(spec.kind === 'http' ? { [TOKEN_USE_VARIABLE]: 'id' } : {}),
@@ -169,7 +192,17 @@ export class LambdaFunctions extends Construct {
       ),
     });
     trigger?.attach(fn);
+    if (spec.kind === 'http') this.routesOf(area, props.api).add(scope, spec, fn);
     return fn;
+  }
+
+  private routesOf(area: NestedStack, api: Api): ApiRoutes {
+    let routes = this.routes.get(area);
+    if (!routes) {
+      routes = new ApiRoutes(area, 'Api', api);
+      this.routes.set(area, routes);
+    }
+    return routes;
   }
 }
 

@@ -6,7 +6,15 @@ import { CursorKey } from './cursor-key';
 import { DomainEventBus } from './event-bus';
 import { LambdaFunctions } from './functions';
 import { Api } from './http-api';
+import {
+  AUTH_DOMAIN_PREFIX_CONTEXT,
+  authDomainPrefixOf,
+  MACHINE_CLIENTS_CONTEXT,
+  machineClientsOf,
+} from './machine-client-config';
+import { MachineClients } from './machine-clients';
 import { JobSchedules } from './schedules';
+import { SecretsKey } from './secrets-key';
 import { StateMachines } from './state-machines';
 import { Tables } from './tables';
 
@@ -18,6 +26,8 @@ export class OrderlyStack extends Stack {
   readonly tables: Tables;
   readonly auth: Auth;
   readonly cursorKey: CursorKey;
+  readonly secretsKey: SecretsKey;
+  readonly machineClients: MachineClients;
   readonly eventBus: DomainEventBus;
   readonly schedules: JobSchedules;
   readonly functions: LambdaFunctions;
@@ -29,20 +39,31 @@ export class OrderlyStack extends Stack {
     this.tables = new Tables(this, 'Tables');
     this.auth = new Auth(this, 'Auth');
     this.cursorKey = new CursorKey(this, 'CursorKey');
+    this.secretsKey = new SecretsKey(this, 'SecretsKey');
     this.eventBus = new DomainEventBus(this, 'Events');
     this.schedules = new JobSchedules(this, 'Schedules');
+    const domainPrefix = authDomainPrefixOf(this.node.tryGetContext(AUTH_DOMAIN_PREFIX_CONTEXT));
+    this.machineClients = new MachineClients(this, 'MachineClients', {
+      userPool: this.auth.userPool,
+      table: this.tables.byId.domain,
+      clients: machineClientsOf(this.node.tryGetContext(MACHINE_CLIENTS_CONTEXT)),
+      ...(domainPrefix ? { domainPrefix } : {}),
+    });
+    this.api = new Api(this, 'Api', {
+      userPool: this.auth.userPool,
+      client: this.auth.client,
+      machineClients: [...this.machineClients.clients.values()],
+    });
+    // In nested stacks, one per area (infra/function-areas.ts), with their routes on this API.
     this.functions = new LambdaFunctions(this, 'Functions', {
       tables: this.tables,
       cursorKey: this.cursorKey,
       eventBus: this.eventBus,
       schedules: this.schedules,
+      secretsKey: this.secretsKey,
+      api: this.api,
     });
     this.stateMachines = new StateMachines(this, 'StateMachines', { functions: this.functions.byName });
-    this.api = new Api(this, 'Api', {
-      functions: this.functions.byName,
-      userPool: this.auth.userPool,
-      client: this.auth.client,
-    });
 
     const output = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });
@@ -62,6 +83,22 @@ export class OrderlyStack extends Stack {
       );
     }
     output('IssuerUrl', this.auth.issuerUrl, 'The iss of accepted tokens (JWT authorizer issuer)');
+    output(
+      'TokenUrl',
+      this.machineClients.tokenUrl,
+      'Machine clients get access tokens here (OAuth 2.0 client credentials, HTTP Basic with the client id and secret)',
+    );
+    if (this.machineClients.clients.size) {
+      output(
+        'MachineClientIds',
+        this.toJsonString(
+          Object.fromEntries(
+            [...this.machineClients.clients].map(([name, client]) => [name, client.userPoolClientId]),
+          ),
+        ),
+        'Machine client ids by name; the secret: aws cognito-idp describe-user-pool-client --user-pool-id <UserPoolId> --client-id <id>',
+      );
+    }
     for (const definition of this.tables.definitions) {
       output(
         `${definition.id[0]?.toUpperCase()}${definition.id.slice(1)}TableName`,

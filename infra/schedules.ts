@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import type { ScheduleFunction } from '../functions/manifest';
 import { DeadLetterQueue } from './dead-letter-queue';
 import type { FunctionGrant } from './function-grant';
+import { rootStackName } from './root-stack';
 
 /**
  * EventBridge Scheduler invokes Lambda asynchronously, so a job's failures happen in two places,
@@ -28,7 +29,7 @@ export class JobSchedules extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.group = new ScheduleGroup(this, 'Group', {
-      scheduleGroupName: Stack.of(this).stackName,
+      scheduleGroupName: rootStackName(this),
       removalPolicy: RemovalPolicy.DESTROY,
     });
   }
@@ -114,7 +115,7 @@ export class JobSchedule extends Construct {
     });
 
     const schedule = new CfnSchedule(this, 'Schedule', {
-      name: `${stack.stackName}-${job.name}`,
+      name: `${rootStackName(this)}-${job.name}`,
       groupName: schedules.group.scheduleGroupName,
       description: `Orderly scheduled job ${job.name}`,
       scheduleExpression: job.schedule.expression,

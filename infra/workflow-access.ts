@@ -4,14 +4,16 @@ import type { Construct, IConstruct } from 'constructs';
 import type { WorkflowAccess, WorkflowAction } from '../functions/manifest';
 import { STATE_MACHINE_ARN_ENV } from '../functions/shared/workflow/aws-adapter';
 import type { StateMachineId } from '../functions/shared/workflow/port';
+import { rootStackName } from './root-stack';
 
 /**
  * State machines get fixed names, so their ARNs can be written before they exist: the
  * definition references the task functions, and functions that answer task tokens reference
- * the state machine, which would otherwise be a dependency cycle.
+ * the state machine, which would otherwise be a dependency cycle (across stacks, too: the
+ * functions are in nested stacks, the state machine in the parent).
  */
 export const stateMachineName = (scope: Construct, id: StateMachineId) =>
-  `${Stack.of(scope).stackName}-${id[0]?.toUpperCase()}${id.slice(1)}`;
+  `${rootStackName(scope)}-${id[0]?.toUpperCase()}${id.slice(1)}`;
 
 export const stateMachineArn = (scope: Construct, id: StateMachineId) =>
   Stack.of(scope).formatArn({

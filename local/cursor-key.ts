@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { newLocalSecretKey } from '../functions/shared/secrets/sealed-secret';
 import { readPrivateFile, writePrivateFile } from './private-files';
 
 /**
@@ -16,5 +17,17 @@ export function newCursorKey(): string {
 export function loadOrCreateCursorKey(file: string): string {
   const key = (existsSync(file) ? readPrivateFile(file) : writePrivateFile(file, newCursorKey())).trim();
   if (key.length < 32) throw new Error(`${file} does not hold a cursor key; delete it to make a new one`);
+  return key;
+}
+
+/**
+ * The twin's stand-in for the KMS key that seals stored secrets (webhook and partner secrets):
+ * kept like the cursor key. Deleting it makes every sealed secret unreadable: endpoints and
+ * partner sources must then be given new secrets (rotate-secret).
+ */
+export function loadOrCreateSecretKey(file: string): string {
+  const key = (existsSync(file) ? readPrivateFile(file) : writePrivateFile(file, newLocalSecretKey())).trim();
+  if (Buffer.from(key, 'base64url').length !== 32)
+    throw new Error(`${file} does not hold a secret key; delete it to make a new one`);
   return key;
 }

@@ -13,6 +13,8 @@ export const DYNAMODB_DATA_DIR = join(DATA_DIR, 'dynamodb');
 export const SIGNING_KEY_FILE = join(DATA_DIR, 'dev-signing-key.json');
 /** The key that signs pagination cursors (local/cursor-key.ts): random, mode 0600, created on first start. */
 export const CURSOR_KEY_FILE = join(DATA_DIR, 'cursor-key');
+/** The key that seals stored secrets in place of KMS (functions/shared/secrets/sealed-secret.ts): random, mode 0600. */
+export const SECRET_KEY_FILE = join(DATA_DIR, 'secret-key');
 /** The stream poller's checkpoints (last sequence number per consumer and shard) and its dead-letter store. */
 export const STREAMS_DIR = join(DATA_DIR, 'streams');
 /** The running twin's control socket (`npm run job`): a Unix socket inside the owner-only data directory. */

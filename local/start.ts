@@ -10,14 +10,16 @@ import { httpFunctions, streamFunctions } from '../functions/manifest';
 import { IN_HOUSE_PARTNER } from '../functions/settings/fulfilment-partners';
 import { scopeOf } from '../functions/shared/auth/permissions';
 import { ROLES } from '../functions/shared/auth/roles';
-import { loadOrCreateCursorKey } from './cursor-key';
+import { loadOrCreateCursorKey, loadOrCreateSecretKey } from './cursor-key';
 import { loadOrCreateSigningKey } from './gateway/dev-tokens';
+import { startDemoPartner } from './partner-simulator/demo';
 import {
   CONTROL_SOCKET,
   CURSOR_KEY_FILE,
   DATA_DIR,
   DYNAMODB_DATA_DIR,
   EVENT_ARCHIVE,
+  SECRET_KEY_FILE,
   SIGNING_KEY_FILE,
   STREAMS_DIR,
 } from './paths';
@@ -28,12 +30,14 @@ import { startTwin, type Twin } from './twin';
 // Signals are handled from the first moment: one that arrives while the twin is still starting
 // stops it as soon as it is up, rather than killing this process and orphaning DynamoDB Local.
 let twin: Twin | undefined;
+let stopPartner: (() => Promise<void>) | undefined;
 let stopping: string | undefined;
 const stop = async (signal: string) => {
   if (stopping) return;
   stopping = signal;
   if (!twin) return; // startTwin's continuation stops it
   console.log(`\n${signal}: stopping the workflows, the API and DynamoDB Local…`);
+  await stopPartner?.();
   await twin.stop();
   process.exit(0);
 };
@@ -55,6 +59,7 @@ preparePrivateDirectory(DATA_DIR);
 const keys = await (async () => ({
   signingKey: await loadOrCreateSigningKey(SIGNING_KEY_FILE),
   cursorKey: loadOrCreateCursorKey(CURSOR_KEY_FILE),
+  secretKey: loadOrCreateSecretKey(SECRET_KEY_FILE),
 }))().catch((error: Error) => exit(error.message));
 const quiet = Boolean(process.env.QUIET);
 twin = await startTwin({
@@ -62,6 +67,7 @@ twin = await startTwin({
   dataDir: DYNAMODB_DATA_DIR,
   signingKey: keys.signingKey,
   cursorKey: keys.cursorKey,
+  secretKey: keys.secretKey,
   streamsDir: STREAMS_DIR,
   controlSocket: CONTROL_SOCKET,
   eventArchive: EVENT_ARCHIVE,
@@ -77,6 +83,12 @@ if (stopping) {
 }
 
 const seeded = await seedDemoTenant();
+// Issue 11 (helper F): the demo's fulfilment partner, simulated: a webhook receiver that ships and
+// delivers what it is asked to, through the signed inbound endpoint (local/partner-simulator/).
+const partner = await startDemoPartner(twin, DEMO_TENANT, {
+  log: quiet ? undefined : (line) => console.log(`  ${line}`),
+});
+stopPartner = partner.stop;
 const readyMs = performance.now() - started;
 
 const lines = [
@@ -90,6 +102,7 @@ const lines = [
   `  Workflow statemachines/order-lifecycle.asl.json, run by the twin; ${resumedLine(twin.resumedOrders)}`,
   `  Streams  ${streamFunctions.map((fn) => fn.name).join(', ')} (dead letters: npm run dlq)`,
   `  Events   the local EventBridge bus's archive: ${relative(process.cwd(), EVENT_ARCHIVE)}`,
+  `  ${partner.line}`,
   `  Jobs     ${twin.scheduler
     .list()
     .map((job) => `${job.name} ${job.expression}`)

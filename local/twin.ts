@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { registerMachineClient } from '../functions/clients/register';
+import { getMachineClient, scanMachineClients } from '../functions/clients/store';
 import {
   type FunctionSpec,
   functionName,
@@ -14,8 +16,10 @@ import {
 } from '../functions/manifest';
 import { CURSOR_KEY_ENV } from '../functions/shared/db/cursor-key';
 import { tables } from '../functions/shared/db/tables';
+import { newLocalSecretKey, SECRET_KEY_ENV } from '../functions/shared/secrets/sealed-secret';
 import { STATE_MACHINE_ARN_ENV } from '../functions/shared/workflow/aws-adapter';
 import type { StateMachineId } from '../functions/shared/workflow/port';
+import { ALLOW_PRIVATE_WEBHOOK_URLS_ENV } from '../functions/webhooks/url-policy';
 import type { ReconcileReport } from '../functions/workflow/reconcile';
 import { localAwsEnv } from './aws-env';
 import { accessKeyOf } from './aws-json';
@@ -31,6 +35,7 @@ import {
   newSigningKey,
   type TokenRequest,
 } from './gateway/dev-tokens';
+import { createTokenEndpoint, TOKEN_PATH } from './gateway/oauth-token';
 import { startGateway } from './gateway/server';
 import { createLambdaRuntime, type LambdaRuntime, type LogRecord } from './lambda/runtime';
 import { type Scheduler, startScheduler } from './scheduler/scheduler';
@@ -50,6 +55,10 @@ const PASSED_THROUGH = [
   'ORDERLY_FAULTS',
   'IDEMPOTENCY_RETENTION_SECONDS',
   'EVENT_FEED_SETTLE_SECONDS',
+  // Webhook delivery (functions/webhooks/delivery/config.ts): shorter retries for tests and benchmarks.
+  'ORDERLY_WEBHOOK_RETRY_DELAYS',
+  'ORDERLY_WEBHOOK_TIMEOUT_MS',
+  'ORDERLY_WEBHOOK_INLINE_BUDGET_MS',
 ];
 
 export interface TwinOptions {
@@ -93,6 +102,11 @@ export interface TwinOptions {
   recordRequests?: boolean;
   /** More variables for every function, over the passed-through ones (failure tests: `ORDERLY_FAULTS`). */
   functionVariables?: Record<string, string>;
+  /**
+   * Seals stored secrets (functions/shared/secrets/sealed-secret.ts) in place of KMS; a fresh one
+   * when absent (tests), `.data/secret-key` for npm start, so sealed secrets outlive a restart.
+   */
+  secretKey?: string;
 }
 
 export interface Twin {
@@ -165,6 +179,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     closers.push(() => eventBus.close());
     const functionLogLevel = options.functionLogLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO';
     const cursorKey = options.cursorKey ?? newCursorKey();
+    const secretKey = options.secretKey ?? newLocalSecretKey();
     const runtime = createLambdaRuntime({
       rootDir: REPOSITORY_ROOT,
       tableIds: Object.fromEntries(tables.map((t) => [tableNames[t.id] as string, t.id])),
@@ -178,6 +193,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
           tableNames,
           functionLogLevel,
           cursorKey,
+          secretKey,
           eventBridgeUrl: eventBus.url,
           variables: options.functionVariables ?? {},
         }),
@@ -226,6 +242,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       functions: httpFunctions,
       runtime,
       verify: await createVerifier(key),
+      // Machine clients (OAuth 2.0 client credentials) get their access tokens here, as from Cognito.
+      tokenEndpoint: createTokenEndpoint({ key, findClient: getMachineClient }),
       log: options.log,
     });
     closers.push(() => gateway.close());
@@ -262,6 +280,13 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       control = await startControlServer({
         socketPath: options.controlSocket,
         scheduler: { runNow: runJob, list: () => scheduler.list() },
+        clients: {
+          register: async (input) => ({
+            ...(await registerMachineClient(input)),
+            tokenUrl: `${gateway.url}${TOKEN_PATH}`,
+          }),
+          list: scanMachineClients,
+        },
       });
       closers.push(() => (control as ControlServer).close());
     }
@@ -296,6 +321,7 @@ function functionEnvironment(
     tableNames: Record<string, string>;
     functionLogLevel: string;
     cursorKey: string;
+    secretKey: string;
     eventBridgeUrl: string;
     variables: Record<string, string>;
   },
@@ -321,6 +347,10 @@ function functionEnvironment(
   }
   // Where the stack grants the cursor key secret, the twin gives the key itself.
   if (fn.cursors) environment[CURSOR_KEY_ENV] = twin.cursorKey;
+  // Where the stack grants KMS on the secrets key, the twin gives its local key.
+  if (fn.secrets?.length) environment[SECRET_KEY_ENV] = twin.secretKey;
+  // The twin delivers webhooks to receivers on this machine; AWS refuses private addresses.
+  environment[ALLOW_PRIVATE_WEBHOOK_URLS_ENV] = 'true';
   for (const [id, actions] of Object.entries(fn.workflow ?? {})) {
     if (actions?.includes('StartExecution'))
       environment[STATE_MACHINE_ARN_ENV[id as StateMachineId]] = localStateMachineArn(id);

@@ -18,6 +18,14 @@ import { CurrencyCode } from '../shared/money';
  * that is not declared here is dropped, never published (a test keeps them equal).
  */
 const Role = z.enum(ROLES);
+const ShipToData = z.object({
+  line1: z.string().optional(),
+  line2: z.string().optional(),
+  city: z.string().optional(),
+  postalCode: z.string().optional(),
+  region: z.string().optional(),
+  country: z.string().describe('ISO 3166-1 alpha-2'),
+});
 const SkuQuantity = z.object({ sku: z.string(), quantity: z.number().int() });
 
 /** The fields every event's `data` carries, from the timeline item itself. */
@@ -124,6 +132,10 @@ export const CATALOGUE = {
       partnerId: z.string().describe('The partner asked to ship (it then sees and reports on the order)'),
       lines: z.array(z.object({ sku: z.string(), name: z.string(), quantity: z.number().int() })),
       promisedDeliveryDate: z.iso.date().optional(),
+      customerName: z.string().optional().describe('Who the parcel is for: the customer’s name'),
+      shipTo: ShipToData.optional().describe(
+        'Where to deliver (the order’s `shipTo`); absent when the customer has no address',
+      ),
     }),
   },
   SHIPPED: {

@@ -11,6 +11,7 @@ import { UnprocessableOrderError } from './errors';
 import { assertNeedsExist } from './need-ids';
 import { formatOrderNumber, priceOrder } from './pricing';
 import type { Order, OrderCreate, OrderWarning } from './schemas';
+import { shipToFor } from './ship-to';
 import { shortLines } from './short-stock';
 import { nextOrderSequence, putNewOrder } from './store';
 import { startOrderWorkflow } from './workflow-start';
@@ -68,6 +69,7 @@ export async function createOrder(
   const warnings = shortLines(lines, catalogue);
 
   const year = now.getUTCFullYear();
+  const shipTo = shipToFor(customer, input.shipTo);
   const order: Order = {
     id: newId(),
     number: formatOrderNumber(year, await nextOrderSequence(tenantId, year)),
@@ -80,6 +82,8 @@ export async function createOrder(
     ...(input.needIds?.length ? { needIds: input.needIds } : {}),
     ...(input.externalRef ? { externalRef: input.externalRef } : {}),
     ...(customer.address ? { customerCountry: customer.address.country } : {}),
+    ...(shipTo ? { shipTo } : {}),
+    customerName: customer.name,
     status: 'SUBMITTED',
     statusChangedAt: at,
     createdBy: principal.userId,

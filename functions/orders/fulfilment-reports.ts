@@ -99,6 +99,7 @@ export async function reportDelivery(
   report: { deliveredAt?: string },
   actor: Actor,
   now: Date,
+  claim: IdempotencyClaim = NO_CLAIM,
 ): Promise<Order> {
   const at = now.toISOString();
   const { before, after } = await withOrderRetry(async () => {
@@ -116,6 +117,7 @@ export async function reportDelivery(
       set: { deliveredAt, ...owedAnswer(before.task, ['delivery'], { answer: 'success' }, at) },
       remove: ['task'],
       event: { type: 'DELIVERED', actor, details: { deliveredAt } },
+      also: claim.items(orderId),
       now: at,
     });
     return { before, after };
@@ -151,6 +153,7 @@ export async function reportFulfilmentFailure(
   reason: string,
   actor: Actor,
   now: Date,
+  claim: IdempotencyClaim = NO_CLAIM,
 ): Promise<Order> {
   const at = now.toISOString();
   const { before, after } = await withOrderRetry(async () => {
@@ -180,6 +183,7 @@ export async function reportFulfilmentFailure(
       },
       remove: failingTask ? ['task'] : [],
       event: { type: 'FULFILMENT_FAILURE_REPORTED', actor, details: { reason } },
+      also: claim.items(orderId),
       now: at,
     });
     return { before, after };

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { Address, StoredAddress } from '../customers/schemas';
 import { ROLES } from '../shared/auth/roles';
 import { Ulid } from '../shared/ids';
 import { CurrencyCode, Money } from '../shared/money';
@@ -45,8 +46,14 @@ export const OrderCreate = z.strictObject({
   promisedDeliveryDate: z.iso.date().optional().describe('YYYY-MM-DD, the date promised to the customer'),
   needIds: z.array(Ulid).max(20).optional().describe('Customer needs this order answers'),
   externalRef: ExternalRef.optional(),
+  shipTo: Address.optional().describe(
+    'Where to deliver, when not the customer’s address labelled `shipping` (else its primary address)',
+  ),
 });
 export type OrderCreate = z.infer<typeof OrderCreate>;
+
+/** The address an order is delivered to, as stored: the country is its ISO 3166-1 alpha-2 code. */
+export type ShipTo = z.infer<typeof StoredAddress>;
 
 export const OrderLine = z.strictObject({
   lineNo: z.number().int(),
@@ -215,6 +222,15 @@ export const Order = z.strictObject({
     .optional()
     .describe(
       'The country (ISO 3166-1 alpha-2) of the customer’s primary address when the order was created; absent when it had none. Reports group orders by it',
+    ),
+  shipTo: StoredAddress.optional().describe(
+    'Where the order is delivered: the `shipTo` given on create, else the customer’s shipping address, else its primary address, as they were when the order was created; absent when the customer had none',
+  ),
+  customerName: z
+    .string()
+    .optional()
+    .describe(
+      'The customer’s name when the order was created (the fulfilment partner addresses the parcel to it)',
     ),
   imported: z
     .literal(true)

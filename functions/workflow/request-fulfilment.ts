@@ -55,6 +55,9 @@ export const handler = taskHandler(
             partnerId,
             lines: order.lines.map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity })),
             ...(order.promisedDeliveryDate ? { promisedDeliveryDate: order.promisedDeliveryDate } : {}),
+            // What the warehouse needs to address the parcel (absent on orders created before they were kept).
+            ...(order.customerName ? { customerName: order.customerName } : {}),
+            ...(order.shipTo ? { shipTo: order.shipTo } : {}),
           },
         },
         now: at,

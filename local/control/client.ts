@@ -10,10 +10,17 @@ export interface ControlResponse {
   body: unknown;
 }
 
-/** One request to the twin's control socket (local/control/server.ts), its JSON answer parsed. */
-export function callTwin(socketPath: string, method: 'GET' | 'POST', path: string): Promise<ControlResponse> {
+/** One request to the twin's control socket (local/control/server.ts), its JSON answer parsed; `body` is sent as JSON. */
+export function callTwin(
+  socketPath: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<ControlResponse> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const headers = payload === undefined ? {} : { 'content-type': 'application/json' };
   return new Promise((resolve, reject) => {
-    const call = request({ socketPath, method, path }, (response) => {
+    const call = request({ socketPath, method, path, headers }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
@@ -34,6 +41,6 @@ export function callTwin(socketPath: string, method: 'GET' | 'POST', path: strin
       else if (error.code === 'ECONNRESET') reject(new Error('The twin stopped before it answered.'));
       else reject(error);
     });
-    call.end();
+    call.end(payload);
   });
 }

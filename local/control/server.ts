@@ -1,13 +1,15 @@
 import { chmodSync, lstatSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
+import { ValidationError } from '../../functions/shared/http/errors';
 import type { Scheduler } from '../scheduler/scheduler';
 
 /**
  * The running twin, served to local CLIs (`npm run job`) over a Unix socket in the data
  * directory: HTTP/1.1 with JSON bodies. `GET /jobs` lists the scheduled jobs; `POST /jobs/<name>`
  * runs one now and answers its result (404 naming the jobs for an unknown one, 500 with the
- * error's name and message when it fails).
+ * error's name and message when it fails). `GET /clients` and `POST /clients` list and register
+ * machine clients (`npm run client`).
  *
  * A socket rather than a port: only its owner can reach it (the file is 0600 in a 0700
  * directory), so running a job needs no token, and nothing is exposed on the network.
@@ -20,17 +22,27 @@ export interface ControlServer {
 export interface ControlServerOptions {
   socketPath: string;
   scheduler: Pick<Scheduler, 'runNow' | 'list'>;
+  /** Machine clients (`npm run client`): `GET /clients` lists them, `POST /clients` registers one. */
+  clients?: MachineClientControl;
+}
+
+/** What `/clients` calls; a ValidationError from `register` is answered 400 with its issues. */
+export interface MachineClientControl {
+  register(input: unknown): Promise<unknown>;
+  list(): Promise<unknown[]>;
 }
 
 const OWNER_ONLY = 0o600;
 
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
-  const { socketPath, scheduler } = options;
+  const { socketPath, scheduler, clients } = options;
   await removeStaleSocket(socketPath);
   const server = createServer((request, response) => {
-    serve(scheduler, request, response).catch((error: Error) =>
-      problem(response, 500, 'Control socket error', error.message),
-    );
+    const served =
+      clients && new URL(request.url ?? '/', 'http://twin').pathname === '/clients'
+        ? serveClients(clients, request, response)
+        : serve(scheduler, request, response);
+    served.catch((error: Error) => problem(response, 500, 'Control socket error', error.message));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
@@ -85,7 +97,7 @@ async function serve(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  request.resume(); // no route reads a body
+  request.resume(); // no route here reads a body
   const path = new URL(request.url ?? '/', 'http://twin').pathname;
   if (path === '/jobs') {
     if (request.method !== 'GET') return methodNotAllowed(response, 'GET');
@@ -112,6 +124,43 @@ async function serve(
     problem(response, 500, 'The job failed', `${name} failed: ${failure.name}: ${failure.message}`, {
       error: failure,
     });
+  }
+}
+
+/** A registration's JSON body is a few hundred bytes; anything near this is not one. */
+const MAX_CLIENT_BODY_BYTES = 64 * 1024;
+
+async function serveClients(
+  clients: MachineClientControl,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  if (request.method === 'GET') {
+    request.resume();
+    return send(response, 200, { clients: await clients.list() });
+  }
+  if (request.method !== 'POST') {
+    request.resume();
+    return methodNotAllowed(response, 'GET, POST');
+  }
+  let text = '';
+  request.setEncoding('utf8');
+  for await (const chunk of request) {
+    text += chunk;
+    if (text.length > MAX_CLIENT_BODY_BYTES)
+      return problem(response, 413, 'Too large', 'The body is too large.');
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch {
+    return problem(response, 400, 'Malformed JSON', 'The body is not JSON.');
+  }
+  try {
+    send(response, 201, await clients.register(input));
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    problem(response, 400, error.title, error.detail, error.extensions);
   }
 }
 

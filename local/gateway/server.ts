@@ -15,6 +15,7 @@ import { SECURITY_HEADERS } from '../../functions/shared/http/security-headers';
 import type { LambdaRuntime } from '../lambda/runtime';
 import type { Verifier } from './dev-tokens';
 import { buildHttpApiEvent, type IncomingRequest } from './event';
+import { TOKEN_PATH, type TokenEndpoint } from './oauth-token';
 import { RouteNotFoundError, UnparsableRequestError } from './problems';
 import { compileRoutes } from './routes';
 
@@ -27,6 +28,8 @@ export interface GatewayOptions {
   functions: readonly HttpFunction[];
   runtime: LambdaRuntime;
   verify: Verifier;
+  /** Serves `POST /oauth2/token` (machine clients' client-credentials grant: oauth-token.ts). */
+  tokenEndpoint?: TokenEndpoint;
   log?: (line: string) => void;
 }
 
@@ -80,6 +83,13 @@ export async function startGateway(
       );
     }
     const method = req.method ?? 'GET';
+    // Cognito's token endpoint lives on the user pool's domain; the twin serves it beside the API.
+    if (url.pathname === TOKEN_PATH && options.tokenEndpoint) {
+      const answer = await options.tokenEndpoint({ method, headers: collectHeaders(req), body });
+      sendOwn(res, answer.status, answer.headers, answer.body);
+      options.log?.(`${method} ${url.pathname} → ${answer.status}`);
+      return;
+    }
     let match: ReturnType<typeof router.match>;
     try {
       match = router.match(method, url.pathname);

@@ -53,7 +53,8 @@ async function importCli(args: string[]) {
   child.stderr.on('data', (chunk) => {
     stderr += chunk;
   });
-  const [code] = (await once(child, 'exit')) as [number];
+  // 'close', not 'exit': the process may have exited with its last lines still in the pipes.
+  const [code] = (await once(child, 'close')) as [number];
   return { code, stdout, stderr };
 }
 

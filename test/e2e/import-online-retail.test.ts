@@ -287,7 +287,8 @@ async function finished(
   child.stderr?.on('data', (chunk) => {
     stderr += chunk;
   });
-  const [code] = (await once(child, 'exit')) as [number | null];
+  // 'close', not 'exit': the process may have exited with its last lines still in the pipes.
+  const [code] = (await once(child, 'close')) as [number | null];
   return { code, stdout, stderr };
 }
 

@@ -18,6 +18,8 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
@@ -112,6 +114,64 @@ async function openShop(owner: typeof api, seller: typeof api, pending = true) {
 const shop = await openShop(api, sales);
 const shopB = await openShop(apiB, apiB, false);
 
+// Issue 11 (helper A): webhook endpoints, subscribed to an event no fuzz case causes (no delivery
+// is queued while items are counted); one of A's is only there for the delete's cases.
+const WEBHOOK_URL = 'http://127.0.0.1:9/fuzz';
+const WEBHOOK_EVENT_TYPES = ['webhook.endpoint_disabled'];
+const webhookEndpoint = async (owner: typeof api) =>
+  idOf(
+    await owner.post('/v1/webhooks/endpoints', { url: WEBHOOK_URL, eventTypes: WEBHOOK_EVENT_TYPES }),
+    'webhook endpoint',
+  );
+const webhooks = { endpointId: await webhookEndpoint(api), doomedEndpointId: await webhookEndpoint(api) };
+const webhooksB = { endpointId: await webhookEndpoint(apiB) };
+
+// Issue 11 (helper C): inbound sources; one of tenant A's is only there for the delete's cases.
+// The inbound routes are public and no fuzz case is signed: each must be a 401 (`runCase`).
+const inboundSource = async (owner: typeof api) =>
+  idOf(
+    await owner.post('/v1/webhooks/inbound-sources', { kind: 'fulfilment', partnerId: 'in-house' }),
+    'inbound source',
+  );
+const inbound = { sourceId: await inboundSource(api), doomedSourceId: await inboundSource(api) };
+const inboundB = { sourceId: await inboundSource(apiB) };
+
+// A delivery to read and redeliver: an endpoint of tenant A subscribed to `order.submitted` at a
+// receiver that takes everything (so nothing is left to retry while the fuzzer counts items),
+// then one more order.
+const receiver = createServer((request, response) => {
+  request.resume();
+  request.on('end', () => response.writeHead(204).end());
+});
+await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+afterAll(() => new Promise((resolve) => receiver.close(resolve)));
+const deliveries = await (async () => {
+  const { port } = receiver.address() as AddressInfo;
+  const endpointId = idOf(
+    await api.post('/v1/webhooks/endpoints', {
+      url: `http://127.0.0.1:${port}/hooks`,
+      eventTypes: ['order.submitted'],
+    }),
+    'delivery endpoint',
+  );
+  idOf(
+    await sales.post('/v1/orders', {
+      customerId: shop.customerId,
+      currency: 'EUR',
+      lines: [{ sku: 'FUZZ-1', quantity: 1 }],
+    }),
+    'order',
+  );
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const page = await api.get(`/v1/webhooks/deliveries?endpointId=${endpointId}&status=succeeded`);
+    const id = page.body?.items?.[0]?.id as string | undefined;
+    if (id) return { endpointId, deliveryId: id };
+    assert.ok(Date.now() < deadline, `no delivery reached the receiver: ${page.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+})();
+
 const dynamo = new DynamoDBClient({ endpoint: twin.dynamoDbEndpoint });
 
 /** Items in all of the twin's tables. */
@@ -152,6 +212,9 @@ const pathValues = (op: ApiOperation): Record<string, string> => ({
     : shop.orderId,
   needId: shop.needId,
   runId: shop.runId,
+  endpointId: op.operationId === 'deleteWebhookEndpoint' ? webhooks.doomedEndpointId : webhooks.endpointId,
+  sourceId: op.operationId === 'deleteInboundSource' ? inbound.doomedSourceId : inbound.sourceId,
+  deliveryId: deliveries.deliveryId,
   file: 'swagger-ui.css',
 });
 
@@ -160,7 +223,13 @@ const bodyHints = (): Hints => ({
   customerId: shop.customerId,
   sku: 'FUZZ-1',
   productIds: [shop.productId],
+  url: WEBHOOK_URL,
+  eventTypes: WEBHOOK_EVENT_TYPES,
 });
+
+/** The query a valid request needs: only where the contract requires one. */
+const baselineQuery = (op: ApiOperation): string =>
+  op.operationId === 'listWebhookDeliveries' ? `endpointId=${deliveries.endpointId}` : '';
 
 async function baselineOf(op: ApiOperation): Promise<Baseline> {
   const values = pathValues(op);
@@ -180,7 +249,7 @@ async function baselineOf(op: ApiOperation): Promise<Baseline> {
   }
   return {
     path,
-    query: '',
+    query: baselineQuery(op),
     headers,
     ...(example ? { body: example.value } : {}),
     required: example?.required ?? [],
@@ -272,6 +341,11 @@ function describeCase(fuzzCase: FuzzCase, res?: RawResponse): string {
   return lines.join('\n');
 }
 
+/** Issue 11 (helper C): the gateway's own answers (headers past its limits, a path that does not decode). */
+const refusedBeforeRouting = (res: RawResponse) =>
+  res.status === 431 ||
+  /"type":"urn:orderly:problem:(?:malformed-path|headers-too-large|malformed-request)"/.test(res.text);
+
 async function runCase(op: ApiOperation, mutation: Mutation): Promise<void> {
   const fuzzCase = render(op, baselines.get(op.operationId) as Baseline, mutation);
   let res: RawResponse;
@@ -285,6 +359,10 @@ async function runCase(op: ApiOperation, mutation: Mutation): Promise<void> {
   if (fuzzCase.kind === 'unicode' && res.status < 300 && op.method !== 'GET')
     acceptedUnicode.push(`${op.operationId} ${fuzzCase.detail}`);
   const found = violations(fuzzCase, res);
+  // Issue 11 (helper C): an inbound route authenticates by a signature no case carries, before it
+  // looks at anything else; only a request the gateway refuses before routing answers otherwise.
+  if (op.path.startsWith('/v1/inbound/') && res.status !== 401 && !refusedBeforeRouting(res))
+    found.push(`an unsigned message to a signed route answered ${res.status}, not 401`);
   if (res.status >= 400 && res.status < 500) {
     const before = count;
     count = await itemCount();
@@ -352,7 +430,7 @@ describe('fuzzing the API from its own description', () => {
         contract?.params,
         Object.fromEntries(Object.entries(baseline.path).map(([k, v]) => [k, decodeURIComponent(v)])),
       );
-      check('query', contract?.query, {});
+      check('query', contract?.query, Object.fromEntries(new URLSearchParams(baseline.query)));
       check('body', contract?.body, baseline.body);
     }
     assert.deepEqual(invalid, []);
@@ -370,6 +448,8 @@ describe('fuzzing the API from its own description', () => {
           orderId: shopB.orderId,
           needId: shopB.needId,
           runId: shopB.runId,
+          sourceId: inboundB.sourceId,
+          endpointId: webhooksB.endpointId,
         },
       });
       const failures: string[] = [];

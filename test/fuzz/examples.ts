@@ -58,6 +58,8 @@ const CANDIDATES = [
   '2030-01-31',
   '2030-01-31T00:00:00.000Z',
   '01J00000000000000000000000',
+  // A webhook delivery id: `<endpointId>.<webhook-id>`.
+  '01J00000000000000000000000.01J00000000000000000000000.000001',
 ];
 
 export function exampleOf(schema: JsonSchema, hints: Hints): Example {

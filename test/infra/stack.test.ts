@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CfnElement } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { type CfnElement, CloudFormationValidatePlugin } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, describe, it } from 'vitest';
@@ -26,6 +25,7 @@ import { CURSOR_KEY_SECRET_ENV } from '../../functions/shared/db/cursor-key';
 import { domainTable, eventsTable, idempotencyTable, tables } from '../../functions/shared/db/tables';
 import { isPublic, routeKeyOf } from '../../functions/shared/http/operation';
 import { createOrderlyApp } from '../../infra/orderly-app';
+import { flattenedTemplate } from '../support/cdk-templates';
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -52,7 +52,8 @@ const { app, stack } = createOrderlyApp({
   context: { ...cdkJson.context, '@aws-cdk/core:failSynthOnValidationErrors': false },
 });
 const assembly = app.synth();
-const template = Template.fromStack(stack);
+// The functions are in nested stacks (one per area): read as one template, as the stack once was.
+const template = flattenedTemplate(stack);
 const resources = (template.toJSON() as { Resources: Record<string, Resource> }).Resources;
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -201,9 +202,11 @@ describe('aggregates table', () => {
 });
 
 describe('functions', () => {
-  it('has exactly one Lambda function per manifest function', () => {
-    assert.equal(ofType('AWS::Lambda::Function').length, functions.length);
+  it('has exactly one Lambda function per manifest function, and Cognito’s token trigger', () => {
+    // The pre-token-generation trigger is Cognito's, not the manifest's (test/infra/integrations-stack.test.ts).
+    assert.equal(ofType('AWS::Lambda::Function').length, functions.length + 1);
     for (const spec of functions) lambdaOf(functionName(spec));
+    lambdaOf('preTokenGeneration');
   });
 
   it('runs every function on Node.js 22 on arm64 as an ESM bundle with its manifest memory and timeout', () => {
@@ -346,6 +349,7 @@ describe('IAM: least privilege from the manifest', () => {
       'listNeeds',
       'listOrders',
       'listProducts',
+      'listWebhookDeliveries',
     ]);
     for (const spec of functions) {
       const name = functionName(spec);
@@ -414,7 +418,18 @@ describe('HTTP API', () => {
     const open = routes
       .filter((r) => r.AuthorizationType === 'NONE')
       .map((r) => String(r.RouteKey).split(' ')[1]);
-    assert.deepEqual(open.sort(), ['/docs', '/docs/{file+}', '/health', '/openapi.json']);
+    assert.deepEqual(
+      open.sort(),
+      [
+        '/docs',
+        '/docs/{file+}',
+        '/health',
+        // Issue 11: partners' and form tools' signed webhooks (Standard Webhooks signatures, no JWT).
+        '/v1/inbound/fulfilment/{sourceId}',
+        '/v1/inbound/needs/{sourceId}',
+        '/openapi.json',
+      ].sort(),
+    );
   });
 
   it('accepts ID tokens of the user pool app client, issued by the user pool', () => {
@@ -464,6 +479,7 @@ describe('Cognito', () => {
       'UserPoolId',
       'UserPoolClientId',
       'IssuerUrl',
+      'TokenUrl',
       'DomainTableName',
       'IdempotencyTableName',
       'EventsTableName',
@@ -532,26 +548,32 @@ describe('cdk-nag AWS Solutions rules', () => {
     assert.deepEqual(
       acknowledgements.map((ack) => `${ack.id} @ ${ack.path}`).sort(),
       [
-        'AwsSolutions-APIG4 @ Orderly/Api/Route-docsAsset',
-        'AwsSolutions-APIG4 @ Orderly/Api/Route-docsPage',
-        'AwsSolutions-APIG4 @ Orderly/Api/Route-health',
-        'AwsSolutions-APIG4 @ Orderly/Api/Route-openApiDocument',
+        'AwsSolutions-APIG4 @ Orderly/Functions/System/docsAsset/Route',
+        'AwsSolutions-APIG4 @ Orderly/Functions/System/docsPage/Route',
+        'AwsSolutions-APIG4 @ Orderly/Functions/System/health/Route',
+        'AwsSolutions-APIG4 @ Orderly/Functions/System/openApiDocument/Route',
         'AwsSolutions-IAM5[Resource::*] @ Orderly/StateMachines/orderLifecycle/Role',
         // DescribeExecution's resource is an execution: `execution:<state machine>:*` on the reconciler.
-        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:Orderly-OrderLifecycle:*] @ Orderly/Functions/reconcileOrders/Role',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:Orderly-OrderLifecycle:*] @ Orderly/Functions/Workflow/reconcileOrders/Role',
         'AwsSolutions-L1 @ Orderly/Functions',
         'AwsSolutions-SMG4 @ Orderly/CursorKey/Secret',
         // Each dead-letter queue is a dead-letter queue (of an event source mapping or a schedule).
-        'AwsSolutions-SQS3 @ Orderly/Functions/aggregateSales/Stream/DeadLetters/Queue',
-        'AwsSolutions-SQS3 @ Orderly/Functions/linkNeedsToOrders/Stream/DeadLetters/Queue',
-        'AwsSolutions-SQS3 @ Orderly/Functions/projectEventFeed/Stream/DeadLetters/Queue',
-        'AwsSolutions-SQS3 @ Orderly/Functions/publishEvents/Stream/DeadLetters/Queue',
-        'AwsSolutions-SQS3 @ Orderly/Functions/reconcileOrders/Schedule/DeadLetters/Queue',
-        'AwsSolutions-SQS3 @ Orderly/Functions/startOrderWorkflows/Stream/DeadLetters/Queue',
+        'AwsSolutions-SQS3 @ Orderly/Functions/Aggregates/aggregateSales/Stream/DeadLetters/Queue',
+        'AwsSolutions-SQS3 @ Orderly/Functions/Needs/linkNeedsToOrders/Stream/DeadLetters/Queue',
+        'AwsSolutions-SQS3 @ Orderly/Functions/Events/projectEventFeed/Stream/DeadLetters/Queue',
+        'AwsSolutions-SQS3 @ Orderly/Functions/Events/publishEvents/Stream/DeadLetters/Queue',
+        'AwsSolutions-SQS3 @ Orderly/Functions/Workflow/reconcileOrders/Schedule/DeadLetters/Queue',
+        'AwsSolutions-SQS3 @ Orderly/Functions/Workflow/startOrderWorkflows/Stream/DeadLetters/Queue',
         // Issue 10 (helper D1): the analysis runs' consumers and job.
-        'AwsSolutions-SQS3 @ Orderly/Functions/queueDueAnalysisRuns/Schedule/DeadLetters/Queue',
-        'AwsSolutions-SQS3 @ Orderly/Functions/registerAnalysisTenants/Stream/DeadLetters/Queue',
-        'AwsSolutions-SQS3 @ Orderly/Functions/startAnalysisRuns/Stream/DeadLetters/Queue',
+        'AwsSolutions-SQS3 @ Orderly/Functions/Analysis/queueDueAnalysisRuns/Schedule/DeadLetters/Queue',
+        'AwsSolutions-SQS3 @ Orderly/Functions/Analysis/registerAnalysisTenants/Stream/DeadLetters/Queue',
+        'AwsSolutions-SQS3 @ Orderly/Functions/Analysis/startAnalysisRuns/Stream/DeadLetters/Queue',
+        // Issue 11: the signed inbound routes, the webhook workers' queues, Cognito's token trigger.
+        'AwsSolutions-APIG4 @ Orderly/Functions/Inbound/receiveFulfilmentReport/Route',
+        'AwsSolutions-APIG4 @ Orderly/Functions/Inbound/receiveNeed/Route',
+        'AwsSolutions-SQS3 @ Orderly/Functions/Webhooks/fanOutWebhooks/Stream/DeadLetters/Queue',
+        'AwsSolutions-SQS3 @ Orderly/Functions/Webhooks/sweepWebhookDeliveries/Schedule/DeadLetters/Queue',
+        'AwsSolutions-L1 @ Orderly/MachineClients/PreTokenGeneration/Function',
       ].sort(),
     );
   });
@@ -572,6 +594,47 @@ describe('cdk-nag AWS Solutions rules', () => {
       );
       assert.ok(covered, `${ack.id} is acknowledged at ${ack.path} but nothing there raises it`);
     }
+  });
+
+  it('checks the resources inside the nested stacks too, every function’s among them', () => {
+    // cdk-nag walks the construct tree, nested stacks included; the runtime rule (L1, acknowledged
+    // once on Orderly/Functions) is raised by every function, wherever its template is.
+    const unfiltered = new AwsSolutionsChecks();
+    Object.defineProperty(unfiltered, 'isAcknowledged', { value: () => false });
+    const runtime = unfiltered
+      .validateScope(app)
+      .violations.filter((v) => v.ruleName === 'AwsSolutions-L1')
+      .flatMap((v) => v.violatingResources.map((r) => r.constructPath ?? ''));
+    assert.ok(stack.functions.nestedStacks.size > 1);
+    for (const nested of stack.functions.nestedStacks.values()) {
+      assert.ok(nested.nested, nested.node.path);
+      assert.ok(
+        runtime.some((path) => path.startsWith(`${nested.node.path}/`)),
+        nested.node.path,
+      );
+    }
+    for (const [name, fn] of stack.functions.byName) {
+      assert.ok(runtime.includes(`${fn.node.path}/Resource`), name);
+    }
+  });
+
+  it('passes CloudFormation Validate in the nested templates too (CDK gives it the top-level template only)', () => {
+    const nested = [...stack.functions.nestedStacks.values()].map((n) => ({
+      stackConstructPath: n.node.path,
+      templatePath: join(assembly.directory, n.templateFile),
+      // Environment-agnostic, like the parent.
+      accountId: undefined,
+      region: undefined,
+    }));
+    const report = new CloudFormationValidatePlugin().validate({
+      templatePaths: nested.map((n) => n.templatePath),
+      stackTemplates: nested,
+      appConstruct: app,
+    });
+    const errors = report.violations
+      .filter((v) => v.severity === 'error' || v.severity === 'fatal')
+      .map((v) => `${v.ruleName}: ${v.description}`);
+    assert.deepEqual(errors, []);
   });
 });
 
@@ -670,6 +733,7 @@ describe('event spine', () => {
   );
   const [busId, bus] = single(ofType('AWS::Events::EventBus'), 'event bus');
   const [secretId] = single(ofType('AWS::SecretsManager::Secret'), 'secret');
+  const [secretsKeyId] = single(ofType('AWS::KMS::Key'), 'KMS key');
 
   /** A resource of a statement in words; `own` marks the function's own log group and dead-letter queue. */
   const resourceName = (resource: unknown, owner: string): string => {
@@ -682,6 +746,7 @@ describe('event spine', () => {
     if (id && logGroupIds[id]) return `logs:${mine(logGroupIds[id])}`;
     if (id && functionIds[id]) return `function:${functionIds[id]}`;
     if (refId(resource) === secretId) return 'cursorKey';
+    if (id === secretsKeyId) return 'secretsKey';
     const text = JSON.stringify(resource);
     const index = text.match(/"Fn::GetAtt":\["(\w+)","Arn"\]\},"\/index\/(\w+)"/);
     if (index?.[1] && tableLogicalIds[index[1]]) return `index:${tableLogicalIds[index[1]]}/${index[2]}`;
@@ -693,7 +758,9 @@ describe('event spine', () => {
   const permissions = (statements: Statement[], owner: string): string[] => {
     for (const statement of statements) {
       assert.equal(statement.Effect, 'Allow', owner);
-      assert.equal(statement.Condition, undefined, owner);
+      // The secrets key is used with an Orderly encryption context only (integrations-stack.test.ts).
+      if (!asArray(statement.Action).some((action) => action.startsWith('kms:')))
+        assert.equal(statement.Condition, undefined, owner);
     }
     const lines = statements.flatMap((s) =>
       asArray(s.Action).flatMap((action) =>
@@ -812,12 +879,14 @@ describe('event spine', () => {
         .sort();
     assert.deepEqual(
       holders((line) => line.startsWith('events:')),
-      ['publishEvents'],
+      // Issue 11: the webhook workers (and a redelivery, attempted at once) publish `webhook.endpoint_disabled`.
+      ['fanOutWebhooks', 'publishEvents', 'redeliverWebhook', 'sweepWebhookDeliveries'],
     );
     assert.deepEqual(
       holders((line) => / stream:/.test(line)),
       [
         'aggregateSales',
+        'fanOutWebhooks',
         'linkNeedsToOrders',
         'projectEventFeed',
         'publishEvents',
@@ -842,6 +911,7 @@ describe('event spine', () => {
       holders((line) => line.startsWith('sqs:')),
       [
         'aggregateSales',
+        'fanOutWebhooks',
         'linkNeedsToOrders',
         'projectEventFeed',
         'publishEvents',
@@ -850,6 +920,7 @@ describe('event spine', () => {
         'registerAnalysisTenants',
         'startAnalysisRuns',
         'startOrderWorkflows',
+        'sweepWebhookDeliveries',
       ],
     );
     for (const name of functions.map(functionName)) {
@@ -888,7 +959,7 @@ describe('event spine', () => {
       const variables = (lambdaOf(name)[1].Properties.Environment as { Variables: Json }).Variables;
       return 'EVENT_BUS_NAME' in variables;
     });
-    assert.deepEqual(withBus, ['publishEvents']);
+    assert.deepEqual(withBus, ['publishEvents', 'fanOutWebhooks', 'sweepWebhookDeliveries', 'redeliverWebhook']);
   });
 
   it('has one custom event bus with no resource policy, and outputs its name', () => {
@@ -944,6 +1015,8 @@ describe('event spine', () => {
       registerAnalysisTenants: [
         { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['NEED', 'ORDER'] } } } },
       ],
+      // Issue 11 (helper B): every domain event may be a webhook delivery.
+      fanOutWebhooks: [TIMELINE_EVENT_INSERT],
     };
     /** Consumers whose batching and retries are not the defaults. */
     const EXPECTED_SETTINGS: Record<string, Json> = {
@@ -1029,6 +1102,7 @@ describe('event spine', () => {
       assert.deepEqual(schedules.map(([, s]) => s.Properties.Name).sort(), [
         'Orderly-queueDueAnalysisRuns',
         'Orderly-reconcileOrders',
+        'Orderly-sweepWebhookDeliveries',
       ]);
     });
 
@@ -1120,6 +1194,7 @@ describe('event spine', () => {
     it('are one per stream consumer and scheduled job', () => {
       assert.deepEqual(queues.map(([id]) => queueIds[id]).sort(), [
         'aggregateSales',
+        'fanOutWebhooks',
         'linkNeedsToOrders',
         'projectEventFeed',
         'publishEvents',
@@ -1128,6 +1203,7 @@ describe('event spine', () => {
         'registerAnalysisTenants',
         'startAnalysisRuns',
         'startOrderWorkflows',
+        'sweepWebhookDeliveries',
       ]);
     });
 
