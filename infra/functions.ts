@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { Duration, type NestedStack, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -16,6 +15,7 @@ import type { DomainEventBus } from './event-bus';
 import { FunctionAreas } from './function-areas';
 import { type FunctionGrant, noGrant } from './function-grant';
 import { type Api, ApiRoutes } from './http-api';
+import { lambdaRole } from './lambda-role';
 import { rootStackName } from './root-stack';
 import { JobSchedule, type JobSchedules } from './schedules';
 import type { SecretsKey } from './secrets-key';
@@ -137,24 +137,14 @@ export class LambdaFunctions extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    const role = new Role(scope, 'Role', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    const role = lambdaRole(scope, 'Role', {
       description: `Orderly ${name}: its logs, the actions the manifest lists, and what its trigger needs`,
-      inlinePolicies: {
-        access: new PolicyDocument({
-          statements: [
-            new PolicyStatement({
-              sid: 'Logs',
-              effect: Effect.ALLOW,
-              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-              resources: [logGroup.logGroupArn],
-            }),
-            ...tableAccessStatements(spec.tables, tables),
-            ...workflowAccessStatements(scope, spec.workflow),
-            ...grants.flatMap((grant) => grant.statements),
-          ],
-        }),
-      },
+      logGroup,
+      statements: [
+        ...tableAccessStatements(spec.tables, tables),
+        ...workflowAccessStatements(scope, spec.workflow),
+        ...grants.flatMap((grant) => grant.statements),
+      ],
     });
     acknowledgeExecutionWildcards(role, spec.workflow);
 

@@ -9,7 +9,7 @@ import {
   type UserPoolResourceServer,
 } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { AwsCustomResource, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
@@ -17,6 +17,7 @@ import type { MachineClientRegistration } from '../functions/clients/registratio
 import { MACHINE_SCOPES, RESOURCE_SERVER_ID } from '../functions/shared/auth/machine-scope-list';
 import { domainTable } from '../functions/shared/db/tables';
 import { LOG_RETENTION } from './functions';
+import { lambdaRole } from './lambda-role';
 import { MACHINE_CLIENT_KEY_PREFIX, PreTokenTrigger } from './pre-token-trigger';
 
 const REGISTRY_SK = 'MACHINE_CLIENT';
@@ -123,30 +124,20 @@ class RegistryWriter extends Construct {
       retention: LOG_RETENTION,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    this.role = new Role(this, 'Role', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    this.role = lambdaRole(this, 'Role', {
       description: 'Orderly machine-client registry: writes and deletes registry items as the stack changes',
-      inlinePolicies: {
-        access: new PolicyDocument({
-          statements: [
-            new PolicyStatement({
-              sid: 'Logs',
-              effect: Effect.ALLOW,
-              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-              resources: [this.logGroup.logGroupArn],
-            }),
-            new PolicyStatement({
-              sid: 'MachineClientRegistry',
-              effect: Effect.ALLOW,
-              actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-              resources: [table.tableArn],
-              conditions: {
-                'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${MACHINE_CLIENT_KEY_PREFIX}*`] },
-              },
-            }),
-          ],
+      logGroup: this.logGroup,
+      statements: [
+        new PolicyStatement({
+          sid: 'MachineClientRegistry',
+          effect: Effect.ALLOW,
+          actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          resources: [table.tableArn],
+          conditions: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${MACHINE_CLIENT_KEY_PREFIX}*`] },
+          },
         }),
-      },
+      ],
     });
   }
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { LambdaVersion, type UserPool, UserPoolOperation } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { domainTable } from '../functions/shared/db/tables';
 import { lambdaBundling, REPO_ROOT } from './bundling';
 import { LOG_RETENTION, RUNTIME } from './functions';
+import { lambdaRole } from './lambda-role';
 
 /** The registry items of machine clients (functions/clients/store.ts): the only keys the trigger may read. */
 export const MACHINE_CLIENT_KEY_PREFIX = 'MACHINE_CLIENT#';
@@ -39,30 +40,20 @@ export class PreTokenTrigger extends Construct {
       retention: LOG_RETENTION,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const role = new Role(this, 'Role', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    const role = lambdaRole(this, 'Role', {
       description: 'Orderly preTokenGeneration: its logs and reading machine-client registry items',
-      inlinePolicies: {
-        access: new PolicyDocument({
-          statements: [
-            new PolicyStatement({
-              sid: 'Logs',
-              effect: Effect.ALLOW,
-              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-              resources: [logGroup.logGroupArn],
-            }),
-            new PolicyStatement({
-              sid: 'MachineClientRegistry',
-              effect: Effect.ALLOW,
-              actions: ['dynamodb:GetItem'],
-              resources: [props.table.tableArn],
-              conditions: {
-                'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${MACHINE_CLIENT_KEY_PREFIX}*`] },
-              },
-            }),
-          ],
+      logGroup,
+      statements: [
+        new PolicyStatement({
+          sid: 'MachineClientRegistry',
+          effect: Effect.ALLOW,
+          actions: ['dynamodb:GetItem'],
+          resources: [props.table.tableArn],
+          conditions: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${MACHINE_CLIENT_KEY_PREFIX}*`] },
+          },
         }),
-      },
+      ],
     });
     this.fn = new NodejsFunction(this, 'Function', {
       functionName: physicalName,

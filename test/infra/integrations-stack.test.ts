@@ -25,7 +25,7 @@ import { SECRETS_KMS_KEY_ENV } from '../../functions/shared/secrets/sealed-secre
 import { AUTH_DOMAIN_PREFIX_CONTEXT, MACHINE_CLIENTS_CONTEXT } from '../../infra/machine-client-config';
 import { createOrderlyApp } from '../../infra/orderly-app';
 import { SEAL_CONTEXT_KEYS } from '../../infra/secrets-key';
-import { flattenedTemplate, templateSizes } from '../support/cdk-templates';
+import { flattenedTemplate, templateSizes, validationFindings } from '../support/cdk-templates';
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -456,26 +456,7 @@ describe('stack size', () => {
 
 describe('cdk-nag with machine clients', () => {
   it('reports no finding that is not acknowledged', () => {
-    const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as {
-      pluginReports: {
-        pluginName: string;
-        violations: {
-          ruleName: string;
-          severity: string;
-          violatingConstructs: { constructPath: string }[];
-        }[];
-      }[];
-    };
-    const findings = report.pluginReports.flatMap((plugin) =>
-      plugin.violations
-        .filter(
-          (v) => plugin.pluginName === 'AwsSolutions' || v.severity === 'error' || v.severity === 'fatal',
-        )
-        .map(
-          (v) =>
-            `${plugin.pluginName} ${v.ruleName}: ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`,
-        ),
-    );
+    const findings = validationFindings(assembly.directory);
     assert.deepEqual(findings, []);
   });
 

@@ -25,7 +25,7 @@ import { CURSOR_KEY_SECRET_ENV } from '../../functions/shared/db/cursor-key';
 import { domainTable, eventsTable, idempotencyTable, tables } from '../../functions/shared/db/tables';
 import { isPublic, routeKeyOf } from '../../functions/shared/http/operation';
 import { createOrderlyApp } from '../../infra/orderly-app';
-import { flattenedTemplate } from '../support/cdk-templates';
+import { flattenedTemplate, validationFindings } from '../support/cdk-templates';
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -513,26 +513,7 @@ describe('cdk-nag AWS Solutions rules', () => {
   );
 
   it('reports no finding that is not acknowledged, at any level', () => {
-    const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as {
-      pluginReports: {
-        pluginName: string;
-        violations: {
-          ruleName: string;
-          severity: string;
-          violatingConstructs: { constructPath: string }[];
-        }[];
-      }[];
-    };
-    const findings = report.pluginReports.flatMap((plugin) =>
-      plugin.violations
-        .filter(
-          (v) => plugin.pluginName === 'AwsSolutions' || v.severity === 'error' || v.severity === 'fatal',
-        )
-        .map(
-          (v) =>
-            `${plugin.pluginName} ${v.severity} ${v.ruleName}: ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`,
-        ),
-    );
+    const findings = validationFindings(assembly.directory, true);
     assert.deepEqual(findings, []);
   });
 
@@ -959,7 +940,12 @@ describe('event spine', () => {
       const variables = (lambdaOf(name)[1].Properties.Environment as { Variables: Json }).Variables;
       return 'EVENT_BUS_NAME' in variables;
     });
-    assert.deepEqual(withBus, ['publishEvents', 'fanOutWebhooks', 'sweepWebhookDeliveries', 'redeliverWebhook']);
+    assert.deepEqual(withBus, [
+      'publishEvents',
+      'fanOutWebhooks',
+      'sweepWebhookDeliveries',
+      'redeliverWebhook',
+    ]);
   });
 
   it('has one custom event bus with no resource policy, and outputs its name', () => {

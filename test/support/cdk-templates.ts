@@ -11,6 +11,8 @@
  * Call after `app.synth()`: the templates are read from the cloud assembly.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type CfnElement, NestedStack, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 
@@ -150,4 +152,26 @@ export function templateSizes(stack: Stack): TemplateSize[] {
     { path: stack.node.path, resources: Object.keys(rawTemplate(stack).Resources).length },
     ...childrenOf(stack).flatMap(templateSizes),
   ];
+}
+
+/**
+ * What the validation plugins reported at synth (the assembly's validation-report.json): every
+ * cdk-nag AwsSolutions finding, and every other plugin's errors, one line each (`withSeverity`
+ * adds the severity after the plugin's name). Acknowledged findings are not in the report.
+ */
+export function validationFindings(assemblyDirectory: string, withSeverity = false): string[] {
+  const report = JSON.parse(readFileSync(join(assemblyDirectory, 'validation-report.json'), 'utf8')) as {
+    pluginReports: {
+      pluginName: string;
+      violations: { ruleName: string; severity: string; violatingConstructs: { constructPath: string }[] }[];
+    }[];
+  };
+  return report.pluginReports.flatMap((plugin) =>
+    plugin.violations
+      .filter((v) => plugin.pluginName === 'AwsSolutions' || v.severity === 'error' || v.severity === 'fatal')
+      .map(
+        (v) =>
+          `${plugin.pluginName}${withSeverity ? ` ${v.severity}` : ''} ${v.ruleName}: ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`,
+      ),
+  );
 }
