@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -161,6 +162,41 @@ describe('the twin’s control socket, /clients', () => {
         (refused.body as { errors: { field: string }[] }).errors.map((issue) => issue.field),
         ['scopes[0]'],
       );
+
+      // What is not a registration is refused before anything is registered.
+      const before = (await scanMachineClients()).length;
+      const raw = (method: string, body?: string) =>
+        new Promise<{ status: number; text: string }>((resolve, reject) => {
+          const request = httpRequest(
+            {
+              socketPath: control.path,
+              method,
+              path: '/clients',
+              headers: { 'content-type': 'application/json' },
+            },
+            (response) => {
+              let text = '';
+              response.setEncoding('utf8');
+              response.on('data', (chunk: string) => {
+                text += chunk;
+              });
+              response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+            },
+          );
+          // The server answers 413 as soon as the body passes its limit, possibly mid-upload.
+          request.on('error', (error: NodeJS.ErrnoException) =>
+            error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error),
+          );
+          request.end(body);
+        });
+      const deleted = await raw('DELETE');
+      assert.equal(deleted.status, 405, deleted.text);
+      const malformed = await raw('POST', '{"tenantId":');
+      assert.equal(malformed.status, 400, malformed.text);
+      assert.match(malformed.text, /not JSON/);
+      const huge = await raw('POST', JSON.stringify({ tenantId, name: 'x'.repeat(70 * 1024) }));
+      assert.equal(huge.status, 413, huge.text);
+      assert.equal((await scanMachineClients()).length, before);
     } finally {
       await control.close();
     }
