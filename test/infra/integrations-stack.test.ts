@@ -25,7 +25,12 @@ import { SECRETS_KMS_KEY_ENV } from '../../functions/shared/secrets/sealed-secre
 import { AUTH_DOMAIN_PREFIX_CONTEXT, MACHINE_CLIENTS_CONTEXT } from '../../infra/machine-client-config';
 import { createOrderlyApp } from '../../infra/orderly-app';
 import { SEAL_CONTEXT_KEYS } from '../../infra/secrets-key';
-import { flattenedTemplate, templateSizes, validationFindings } from '../support/cdk-templates';
+import {
+  flattenedTemplate,
+  roleStatements as statementsOfRole,
+  templateSizes,
+  validationFindings,
+} from '../support/cdk-templates';
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -86,19 +91,7 @@ const lambdaOf = (name: string) =>
     ofType('AWS::Lambda::Function').filter(([, r]) => r.Properties.FunctionName === `Orderly-${name}`),
     `Lambda function Orderly-${name}`,
   );
-/** Every statement of a role: inline and attached. */
-const roleStatements = (roleId: string): Statement[] => {
-  const role = resources[roleId] as Resource;
-  const inline =
-    (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[] | undefined) ?? [];
-  const attached = ofType('AWS::IAM::Policy')
-    .map(([, policy]) => policy.Properties)
-    .filter((p) => asArray(p.Roles as unknown[]).some((r) => refId(r) === roleId));
-  return [
-    ...inline.flatMap((p) => p.PolicyDocument.Statement),
-    ...attached.flatMap((p) => (p.PolicyDocument as { Statement: Statement[] }).Statement),
-  ];
-};
+const roleStatements = (roleId: string): Statement[] => statementsOfRole(resources, roleId);
 const roleOf = (fn: Resource) => getAttId(fn.Properties.Role) as string;
 /** A CloudFormation string with its tokens written as `<Ref:X>` / `<X.Attr>`, for reading JSON built from tokens. */
 const flatten = (value: unknown): string => {

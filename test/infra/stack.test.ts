@@ -25,7 +25,11 @@ import { CURSOR_KEY_SECRET_ENV } from '../../functions/shared/db/cursor-key';
 import { domainTable, eventsTable, idempotencyTable, tables } from '../../functions/shared/db/tables';
 import { isPublic, routeKeyOf } from '../../functions/shared/http/operation';
 import { createOrderlyApp } from '../../infra/orderly-app';
-import { flattenedTemplate, validationFindings } from '../support/cdk-templates';
+import {
+  flattenedTemplate,
+  roleStatements as statementsOfRole,
+  validationFindings,
+} from '../support/cdk-templates';
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -79,19 +83,7 @@ const asArray = <T>(value: T | T[] | undefined): T[] =>
 const getAttName = (value: unknown) => (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[1];
 const isStreamArn = (value: unknown) => getAttName(value) === 'StreamArn';
 
-/** Every statement of a role: its inline policies and the policies attached to it. */
-const roleStatements = (roleId: string): Statement[] => {
-  const role = resources[roleId] as Resource;
-  const inline =
-    (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[] | undefined) ?? [];
-  const attached = ofType('AWS::IAM::Policy')
-    .map(([, policy]) => policy.Properties)
-    .filter((p) => asArray(p.Roles as unknown[]).some((r) => refId(r) === roleId));
-  return [
-    ...inline.flatMap((p) => p.PolicyDocument.Statement),
-    ...attached.flatMap((p) => (p.PolicyDocument as { Statement: Statement[] }).Statement),
-  ];
-};
+const roleStatements = (roleId: string): Statement[] => statementsOfRole(resources, roleId);
 const statementsOf = (name: string): Statement[] => {
   const roleId = getAttId(lambdaOf(name)[1].Properties.Role);
   assert.ok(roleId, `${name} has a role`);

@@ -175,3 +175,34 @@ export function validationFindings(assemblyDirectory: string, withSeverity = fal
       ),
   );
 }
+
+export interface StatementJson {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, unknown>;
+}
+type ResourceJson = { Type: string; Properties: Record<string, unknown> };
+
+/** Every statement of a role in a template: its inline policies and the policies attached to it. */
+export function roleStatements(
+  resources: Readonly<Record<string, ResourceJson>>,
+  roleId: string,
+): StatementJson[] {
+  const role = resources[roleId];
+  if (!role) throw new Error(`No role ${roleId} in the template`);
+  const inline =
+    (role.Properties.Policies as { PolicyDocument: { Statement: StatementJson[] } }[] | undefined) ?? [];
+  const attached = Object.values(resources)
+    .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+    .map((policy) => policy.Properties)
+    .filter((p) =>
+      ([] as unknown[])
+        .concat(p.Roles ?? [])
+        .some((r) => (r as { Ref?: string } | undefined)?.Ref === roleId),
+    );
+  return [
+    ...inline.flatMap((p) => p.PolicyDocument.Statement),
+    ...attached.flatMap((p) => (p.PolicyDocument as { Statement: StatementJson[] }).Statement),
+  ];
+}
