@@ -1,4 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Principal } from '../shared/auth/principal';
@@ -8,6 +7,7 @@ import { answerIdempotently } from '../shared/http/idempotent-request';
 import { problemResponses } from '../shared/http/middlewares/problem-responses';
 import type { Operation } from '../shared/http/operation';
 import { type ParsedRequest, parseRequest } from '../shared/http/request';
+import { requestLogContext } from '../shared/http/request-log-context';
 import { type JsonResponse, toApiGatewayResult } from '../shared/http/response';
 import type { IdempotencyClaim } from '../shared/idempotency/claim';
 import type { IdempotencyRecord } from '../shared/idempotency/record';
@@ -78,13 +78,6 @@ export function inboundHandler<Op extends Operation>(op: Op, route: InboundRoute
     return toApiGatewayResult(response);
   };
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(respond, NO_EARLY_TIMEOUT)
-    .use(
-      injectLambdaContext(logger, {
-        correlationIdPath: 'requestContext.requestId',
-        resetKeys: true,
-        // The event holds the signed body (customer data) and its signature: never logged.
-        logEvent: false,
-      }),
-    )
+    .use(requestLogContext())
     .use(problemResponses(logger)) as unknown as HttpLambda;
 }

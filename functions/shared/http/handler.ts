@@ -1,4 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { assertMaySetFields } from '../auth/permissions';
@@ -11,6 +10,7 @@ import { authorize, type EventWithPrincipal, PRINCIPAL } from './middlewares/aut
 import { problemResponses } from './middlewares/problem-responses';
 import type { Operation } from './operation';
 import { type ParsedRequest, parseRequest } from './request';
+import { requestLogContext } from './request-log-context';
 import { type JsonResponse, toApiGatewayResult } from './response';
 
 export type HttpInput<Op extends Operation> = ParsedRequest<Op> & {
@@ -66,14 +66,7 @@ export function httpHandler<Op extends Operation>(
         : await run({ ...input, claim: NO_CLAIM });
     return toApiGatewayResult(response);
   }, NO_EARLY_TIMEOUT)
-    .use(
-      injectLambdaContext(logger, {
-        correlationIdPath: 'requestContext.requestId',
-        resetKeys: true,
-        // The event holds the bearer token: never logged, whatever POWERTOOLS_LOGGER_LOG_EVENT says.
-        logEvent: false,
-      }),
-    )
+    .use(requestLogContext())
     .use(problemResponses(logger))
     .use(authorize(op))
     .use({

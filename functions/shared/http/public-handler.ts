@@ -1,10 +1,10 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { logger } from '../logger';
 import type { HttpLambda } from './handler';
 import { problemResponses } from './middlewares/problem-responses';
 import type { Operation } from './operation';
+import { requestLogContext } from './request-log-context';
 import { withSecurityHeaders } from './security-headers';
 
 /**
@@ -18,13 +18,6 @@ export function publicHandler(
   if (!('public' in op.auth)) throw new Error(`${op.operationId} is not public: use httpHandler`);
   const respond = async (event: APIGatewayProxyEventV2) => withSecurityHeaders(await run(event));
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(respond)
-    .use(
-      injectLambdaContext(logger, {
-        correlationIdPath: 'requestContext.requestId',
-        resetKeys: true,
-        // The event holds the bearer token: never logged, whatever POWERTOOLS_LOGGER_LOG_EVENT says.
-        logEvent: false,
-      }),
-    )
+    .use(requestLogContext())
     .use(problemResponses(logger)) as unknown as HttpLambda;
 }
