@@ -1,0 +1,33 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The projects StrykerJS runs for each mutant (stryker.config.mjs): the in-process ones, whose
+ * handlers run in the test's own process, so Stryker sees which tests cover which mutant and can
+ * switch a mutant on for them. The twin's Lambda environments are worker threads with an
+ * environment of their own, so mutants reached only through them (e2e, fuzz) are neither covered
+ * nor activated; infra synthesises CDK templates and mutates nothing in functions/ or local/.
+ * The workflow project drives orders through a twin: its handlers run in those worker threads,
+ * so it kills only mutants in local/workflow and local/stepfunctions (the runner runs in the test's
+ * process) and takes minutes per run; MUTATION_PROJECTS=unit,integration,workflow-runner,workflow
+ * adds it when mutating those folders.
+ */
+const PROJECTS = (process.env.MUTATION_PROJECTS ?? 'unit,integration,workflow-runner').split(',');
+// MUTATION_EXCLUDE=glob,glob leaves test files out, e.g. to measure a score before new tests.
+const EXCLUDE = (process.env.MUTATION_EXCLUDE ?? '').split(',').filter(Boolean);
+const project = (name: string) => ({
+  extends: true as const,
+  test: { name, include: [`test/${name}/**/*.test.ts`], exclude: ['**/node_modules/**', ...EXCLUDE] },
+});
+
+export default defineConfig({
+  test: {
+    // One DynamoDB Local per Stryker worker (its vitest instance), started once for all mutants.
+    globalSetup: ['test/setup/dynamodb-local.ts'],
+    setupFiles: ['test/setup/environment.ts'],
+    // As the main config: tests wait on conditions, never on a wall-clock budget of their own.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    teardownTimeout: 30_000,
+    projects: PROJECTS.map(project),
+  },
+});
