@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, it } from 'vitest';
-import { defineRule, type Facts } from '../../functions/approvals/rules';
+import { type Decision, defineRule, type Facts } from '../../functions/approvals/rules';
 import { createTestTables } from '../support/database';
 import { invoke, principal, uniqueTenant } from '../support/invoke';
 
 const tables = await createTestTables();
 const { handler: simulate } = await import('../../functions/approvals/simulate-handler');
 const { defaultRuleSet } = await import('../../functions/approvals/defaults');
-const { decide } = await import('../../functions/approvals/engine');
 const { orderKey, orderIndexAttributes } = await import('../../functions/orders/keys');
 const { documentClient } = await import('../../functions/shared/db/client');
 const { newId } = await import('../../functions/shared/ids');
@@ -27,11 +26,29 @@ const facts = (totalMinor: number): Facts => ({
   termsChanges: [],
 });
 
+/*
+ * The decisions stored with the seeded orders are written out by hand, as the default rules
+ * (functions/approvals/defaults.ts) decide them, not computed by the engine the simulation re-runs.
+ */
+const autoApproved: Decision = {
+  outcome: 'auto-approve',
+  ruleId: 'default',
+  ruleName: 'Everything else',
+  observed: {},
+};
+const mediumOrder = (totalMinor: number): Decision => ({
+  outcome: 'require-approval',
+  ruleId: 'medium-order',
+  ruleName: 'Medium order: from 1,000.00',
+  levels: [{ role: 'approver', slaSeconds: 86_400, escalateTo: 'admin' }],
+  observed: { currency: 'EUR', totalMinor },
+});
+
 /**
  * An order item as the orders store keeps it, reduced to what `listRecentOrderDecisions` reads:
  * the decision under `approval.decision`, the facts beside it in `decisionFacts`.
  */
-async function seedOrder(tenantId: string, n: number, f: Facts | undefined) {
+async function seedOrder(tenantId: string, n: number, decided?: { facts: Facts; decision: Decision }) {
   const id = newId();
   const createdAt = new Date(Date.UTC(2026, 2, 1, 10, 0, n)).toISOString();
   await documentClient.send(
@@ -45,7 +62,9 @@ async function seedOrder(tenantId: string, n: number, f: Facts | undefined) {
         id,
         number: `SO-2026-${String(n).padStart(6, '0')}`,
         createdAt,
-        ...(f ? { approval: { decision: decide(defaultRuleSet(), f), levels: [] }, decisionFacts: f } : {}),
+        ...(decided
+          ? { approval: { decision: decided.decision, levels: [] }, decisionFacts: decided.facts }
+          : {}),
       },
     }),
   );
@@ -69,11 +88,26 @@ describe('approval rule simulation against DynamoDB Local', () => {
     const tenant = uniqueTenant();
     // 500.00 with 1,600.00 open on 2,000.00: the defaults reject it by their over-credit-limit rule.
     const over = await seedOrder(tenant, 1, {
-      ...facts(50_000),
-      creditLimitMinor: 200_000,
-      openBalanceMinor: 160_000,
+      facts: { ...facts(50_000), creditLimitMinor: 200_000, openBalanceMinor: 160_000 },
+      decision: {
+        outcome: 'auto-reject',
+        ruleId: 'over-credit-limit',
+        ruleName: 'Over the credit limit',
+        reason: 'The order would take the customer’s open balance above their credit limit.',
+        observed: {
+          creditLimitMinor: 200_000,
+          openBalanceMinor: 160_000,
+          totalMinor: 50_000,
+          currency: 'EUR',
+          exceedsCreditLimit: true,
+        },
+      },
     });
-    await seedOrder(tenant, 2, { ...facts(50_000), creditLimitMinor: 200_000 }); // fits: approved either way
+    // Fits: approved either way.
+    await seedOrder(tenant, 2, {
+      facts: { ...facts(50_000), creditLimitMinor: 200_000 },
+      decision: autoApproved,
+    });
     const approveAll = [defineRule('default', 'Everything else', {}, { type: 'auto-approve' })];
 
     const rejecting = await invoke(simulate, {
@@ -120,11 +154,16 @@ describe('approval rule simulation against DynamoDB Local', () => {
   it('re-decides the most recent decided orders and lists the changes, newest first', async () => {
     const tenant = uniqueTenant();
     await seedOrder(tenant, 0, undefined); // not decided yet: left out
-    const o1 = await seedOrder(tenant, 1, facts(60_000)); // 600.00 → changes
-    await seedOrder(tenant, 2, facts(40_000)); // 400.00 → auto-approve either way
-    await seedOrder(tenant, 3, facts(150_000)); // 1,500.00 → one level either way
-    const o4 = await seedOrder(tenant, 4, facts(70_000)); // 700.00 → changes
-    await seedOrder(uniqueTenant(), 5, facts(80_000)); // another tenant's: never seen
+    // 600.00 → changes
+    const o1 = await seedOrder(tenant, 1, { facts: facts(60_000), decision: autoApproved });
+    // 400.00 → auto-approve either way
+    await seedOrder(tenant, 2, { facts: facts(40_000), decision: autoApproved });
+    // 1,500.00 → one level either way
+    await seedOrder(tenant, 3, { facts: facts(150_000), decision: mediumOrder(150_000) });
+    // 700.00 → changes
+    const o4 = await seedOrder(tenant, 4, { facts: facts(70_000), decision: autoApproved });
+    // another tenant's: never seen
+    await seedOrder(uniqueTenant(), 5, { facts: facts(80_000), decision: autoApproved });
 
     const res = await invoke(simulate, {
       routeKey: SIMULATE,

@@ -184,7 +184,10 @@ describe('approval engine: decisions', () => {
   });
 
   it('throws on a rule set with no catch-all (validation refuses those)', () => {
-    assert.throws(() => decide({ rules: [{ ...fallback, when: { newCustomer: true } }] }, facts()));
+    assert.throws(() => decide({ rules: [{ ...fallback, when: { newCustomer: true } }] }, facts()), {
+      name: 'Error',
+      message: 'No approval rule matched: a valid rule set ends with an unconditional rule',
+    });
   });
 });
 

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { defaultRuleSet } from '../../functions/approvals/defaults';
-import { decide } from '../../functions/approvals/engine';
-import { defineRule, type Facts, type RuleSet } from '../../functions/approvals/rules';
+import { type Decision, defineRule, type Facts, type RuleSet } from '../../functions/approvals/rules';
 import { SimulationReport } from '../../functions/approvals/schemas';
 import { type RecentDecision, simulate } from '../../functions/approvals/simulate';
+
+/**
+ * Simulating candidate approval rules over recent orders: which stored decisions a candidate
+ * would change, compared by effect (outcome, reason, levels), on the facts stored with each order.
+ */
 
 const facts = (over: Partial<Facts> = {}): Facts => ({
   currency: 'EUR',
@@ -19,32 +23,76 @@ const facts = (over: Partial<Facts> = {}): Facts => ({
   ...over,
 });
 
+/*
+ * The decisions stored with each order are written out here by hand, as the default rules
+ * (functions/approvals/defaults.ts) decide them, not computed by the engine the simulation re-runs:
+ * a bug in `decide` would otherwise sit on both sides of every comparison and show no change.
+ */
+const DAY = 86_400;
+/** Under 1,000.00 and nothing else: the catch-all auto-approves, having looked at nothing. */
+const autoApproved: Decision = {
+  outcome: 'auto-approve',
+  ruleId: 'default',
+  ruleName: 'Everything else',
+  observed: {},
+};
+/** From 1,000.00: one approver level, escalating to admin. */
+const mediumOrder = (totalMinor: number): Decision => ({
+  outcome: 'require-approval',
+  ruleId: 'medium-order',
+  ruleName: 'Medium order: from 1,000.00',
+  levels: [{ role: 'approver', slaSeconds: DAY, escalateTo: 'admin' }],
+  observed: { currency: 'EUR', totalMinor },
+});
+/** From 10,000.00: approver, then admin, each for a day. */
+const largeOrder = (totalMinor: number): Decision => ({
+  outcome: 'require-approval',
+  ruleId: 'large-order',
+  ruleName: 'Large order: from 10,000.00',
+  levels: [
+    { role: 'approver', slaSeconds: DAY, escalateTo: 'admin' },
+    { role: 'admin', slaSeconds: DAY, escalateTo: 'admin' },
+  ],
+  observed: { currency: 'EUR', totalMinor },
+});
+/** Open balance plus the order above the limit: the first default rule rejects it. */
+const overLimit = (creditLimitMinor: number, totalMinor: number): Decision => ({
+  outcome: 'auto-reject',
+  ruleId: 'over-credit-limit',
+  ruleName: 'Over the credit limit',
+  reason: 'The order would take the customer’s open balance above their credit limit.',
+  observed: { creditLimitMinor, openBalanceMinor: 0, totalMinor, currency: 'EUR', exceedsCreditLimit: true },
+});
+
 let seq = 0;
-/** An order decided by the default rules, as the orders store returns it. */
-const decided = (f: Facts, rules: RuleSet = defaultRuleSet()): RecentDecision => {
+/** An order and the decision stored with it, as the orders store returns them. */
+const decided = (f: Facts, decision: Decision): RecentDecision => {
   seq++;
   return {
     orderId: `01JZ0000000000000000000${String(seq).padStart(3, '0')}`,
     orderNumber: `SO-2026-${String(seq).padStart(6, '0')}`,
     createdAt: `2026-03-01T10:00:${String(seq % 60).padStart(2, '0')}.000Z`,
-    decision: decide(rules, f),
+    decision,
     facts: f,
   };
 };
 
 describe('approval rule simulation', () => {
   it('reports no change when the candidate is the rule set that decided', () => {
-    const recent = [decided(facts({ totalMinor: 50 })), decided(facts({ totalMinor: 200_000 }))];
+    const recent = [
+      decided(facts({ totalMinor: 50 }), autoApproved),
+      decided(facts({ totalMinor: 200_000 }), mediumOrder(200_000)),
+    ];
     const report = simulate(defaultRuleSet(), recent);
     assert.deepEqual(report, { evaluated: 2, changed: 0, unchanged: 2, skipped: 0, changes: [] });
   });
 
   it('lists the decisions a lower threshold changes, newest first, with both sides', () => {
     const recent = [
-      decided(facts({ totalMinor: 60_000 })), // 600.00: auto-approve today, one level with the candidate
-      decided(facts({ totalMinor: 40_000 })), // 400.00: auto-approve either way
-      decided(facts({ totalMinor: 150_000 })), // 1,500.00: one level either way
-      decided(facts({ totalMinor: 70_000 })), // 700.00: changes
+      decided(facts({ totalMinor: 60_000 }), autoApproved), // 600.00: auto-approve today, one level with the candidate
+      decided(facts({ totalMinor: 40_000 }), autoApproved), // 400.00: auto-approve either way
+      decided(facts({ totalMinor: 150_000 }), mediumOrder(150_000)), // 1,500.00: one level either way
+      decided(facts({ totalMinor: 70_000 }), autoApproved), // 700.00: changes
     ];
     const candidate = defaultRuleSet();
     const medium = candidate.rules.find((r) => r.id === 'medium-order');
@@ -73,8 +121,8 @@ describe('approval rule simulation', () => {
   });
 
   it('counts a change of levels, SLA or reject reason, but not a renamed rule with the same effect', () => {
-    const big = decided(facts({ totalMinor: 2_000_000 }));
-    const rejected = decided(facts({ creditLimitMinor: 100, totalMinor: 101 }));
+    const big = decided(facts({ totalMinor: 2_000_000 }), largeOrder(2_000_000));
+    const rejected = decided(facts({ creditLimitMinor: 100, totalMinor: 101 }), overLimit(100, 101));
     const renamed = defaultRuleSet();
     for (const rule of renamed.rules) rule.id = `new-${rule.id}`;
     assert.equal(simulate(renamed, [big, rejected]).changed, 0);
@@ -102,7 +150,10 @@ describe('approval rule simulation', () => {
   });
 
   it('re-decides on the stored facts only: every condition sees what the order had then', () => {
-    const newcomer = decided(facts({ newCustomer: true, categories: ['chemicals'], totalMinor: 10 }));
+    const newcomer = decided(
+      facts({ newCustomer: true, categories: ['chemicals'], totalMinor: 10 }),
+      autoApproved,
+    );
     const candidate: RuleSet = {
       rules: [
         defineRule(
@@ -114,9 +165,15 @@ describe('approval rule simulation', () => {
         defineRule('rest', 'Rest', {}, { type: 'auto-approve' }),
       ],
     };
-    const report = simulate(candidate, [newcomer, decided(facts({ totalMinor: 10 }))]);
+    const report = simulate(candidate, [newcomer, decided(facts({ totalMinor: 10 }), autoApproved)]);
     assert.equal(report.changed, 1);
-    assert.equal(report.changes[0]?.candidate.outcome, 'auto-reject');
+    assert.deepEqual(report.changes[0]?.orderId, newcomer.orderId);
+    assert.deepEqual(report.changes[0]?.candidate, {
+      ruleId: 'new-chemicals',
+      outcome: 'auto-reject',
+      reason: 'Check the licence first',
+      levels: [],
+    });
   });
 
   it('re-runs facts stored before list prices and terms changes were: no cut, no change seen', () => {
@@ -129,7 +186,7 @@ describe('approval rule simulation', () => {
       newCustomer: false,
       categories: [],
     };
-    const old = { ...decided(facts({ totalMinor: 200_000 })), facts: before };
+    const old = { ...decided(facts({ totalMinor: 200_000 }), mediumOrder(200_000)), facts: before };
     const candidate = defaultRuleSet();
     candidate.rules.splice(
       1,
@@ -154,7 +211,7 @@ describe('approval rule simulation', () => {
         createdBy: 'sam',
         termsChanges: [{ subject: 'product', ref: 'WIDGET', at: '2026-03-01T09:00:00.000Z', by: 'sam' }],
       }),
-      { rules: [defineRule('rest', 'Rest', {}, { type: 'auto-approve' })] },
+      { outcome: 'auto-approve', ruleId: 'rest', ruleName: 'Rest', observed: {} },
     );
     const report = simulate(defaultRuleSet(), [cut]);
     assert.deepEqual(
@@ -164,7 +221,7 @@ describe('approval rule simulation', () => {
   });
 
   it('skips records whose decision or facts cannot be read, instead of guessing', () => {
-    const good = decided(facts());
+    const good = decided(facts(), autoApproved);
     const report = simulate(defaultRuleSet(), [
       { ...good, facts: undefined },
       { ...good, facts: { ...facts(), totalMinor: 1.5 } },
