@@ -371,7 +371,7 @@ describe('approving within the customer’s credit limit', () => {
   });
 
   it('lets the rules name who may override: another role, or nobody', async () => {
-    const { putRuleSet } = await import('../../functions/approvals/store');
+    const { getRuleSet, putRuleSet } = await import('../../functions/approvals/store');
     const { defaultRuleSet } = await import('../../functions/approvals/defaults');
     const t = await setUpTenant({ creditLimit: EUR(100_000) });
     const alice = principal(t.tenantId, ['approver'], 'alice');
@@ -394,7 +394,7 @@ describe('approving within the customer’s credit limit', () => {
     await putRuleSet(
       t.tenantId,
       { ...defaultRuleSet(), creditOverrideRoles: [] },
-      1,
+      (await getRuleSet(t.tenantId, { consistentRead: true })).version,
       { tenantId: t.tenantId, actor: 'root', requestId: 'test', operation: 'putApprovalRules' },
       new Date().toISOString(),
     );

@@ -5,8 +5,9 @@ import { createTestTables } from '../support/database';
 import { invoke, principal } from '../support/invoke';
 
 const tables = await createTestTables();
-const { autoApprove, level, orderIn, recordWorkflow, requireApproval, setUpTenant, submitOrder } =
-  await import('../support/orders');
+const { approve, level, orderIn, recordWorkflow, requireApproval, setUpTenant, submitOrder } = await import(
+  '../support/orders'
+);
 const { createCustomer } = await import('../../functions/customers/store');
 const { Order } = await import('../../functions/orders/schemas');
 const { handler: get } = await import('../../functions/orders/get');
@@ -77,7 +78,7 @@ describe('GET /v1/orders', () => {
     const boundary = new Date().toISOString();
     await sleep(15);
     const o3 = await submitOrder(t);
-    await autoApprove(t, o3.id);
+    await approve(t, o3.id);
     const o4 = await submitOrder(other);
     await requireApproval(t, o4.id, [level('approver')]);
     const o5 = await submitOrder(t);
@@ -153,7 +154,7 @@ describe('GET /v1/orders/{orderId}/timeline', () => {
       events.map((e) => [e.seq, e.type, e.status, e.actor.type]),
       [
         [1, 'ORDER_SUBMITTED', 'SUBMITTED', 'user'],
-        [2, 'AUTO_APPROVED', 'APPROVED', 'system'],
+        [2, 'APPROVAL_AUTO_APPROVED', 'APPROVED', 'system'],
         [3, 'STOCK_RESERVED', 'STOCK_RESERVED', 'system'],
         [4, 'FULFILMENT_REQUESTED', 'IN_FULFILMENT', 'system'],
         [5, 'SHIPPED', 'SHIPPED', 'partner'],

@@ -8,7 +8,7 @@ import { fakeContext, invoke, principal } from '../support/invoke';
  * created, and its FULFILMENT_REQUESTED event hands both to the partner that ships it.
  */
 const tables = await createTestTables();
-const { autoApprove, recordWorkflow, reserve, setUpTenant } = await import('../support/orders');
+const { approve, recordWorkflow, reserve, setUpTenant } = await import('../support/orders');
 const { createCustomer } = await import('../../functions/customers/store');
 const { handler: create } = await import('../../functions/orders/create');
 const { handler: timeline } = await import('../../functions/orders/timeline');
@@ -89,7 +89,7 @@ describe('an order’s ship-to address', () => {
       },
     });
     const orderId = created.body.id as string;
-    await autoApprove(t, orderId);
+    await approve(t, orderId);
     await reserve(t, orderId);
     const answer = await requestFulfilment(
       { tenantId: t.tenantId, orderId, taskToken: `token-${orderId}` },

@@ -145,7 +145,7 @@ describe('workflow tasks: races and restarts', () => {
   it('restarted on an APPROVED order, Advance reserves its stock; ReserveStock then changes nothing', async () => {
     const t = await orders.setUpTenant();
     const order = await orders.submitOrder(t, [{ sku: 'WIDGET', quantity: 3 }]);
-    await orders.autoApprove(t, order.id);
+    await orders.approve(t, order.id);
     const step = await run(tasks.advance, { tenantId: t.tenantId, orderId: order.id });
     assert.equal(step.next, 'request-fulfilment');
     assert.deepEqual(await orders.stockOf(t, 'WIDGET'), { onHand: 100, reserved: 3, available: 97 });
