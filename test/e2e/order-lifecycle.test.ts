@@ -54,7 +54,11 @@ describe('an order from creation to feedback, over HTTP', () => {
     assert.equal(order.body.status, 'CLOSED');
     assert.equal(order.body.evaluation.onTime, true);
     assert.equal(order.body.evaluation.approvalSlaMet, true);
-    assert.ok(order.body.evaluation.cycleSeconds >= 0);
+    // The cycle runs from submission (the order's creation) to delivery, as the order itself records them.
+    const submittedMs = Date.parse(order.body.createdAt);
+    const deliveredMs = Date.parse(order.body.deliveredAt);
+    assert.ok(deliveredMs > submittedMs, `${order.body.createdAt} → ${order.body.deliveredAt}`);
+    assert.equal(order.body.evaluation.cycleSeconds, (deliveredMs - submittedMs) / 1000);
     assert.deepEqual(Object.keys(order.body.evaluation.stageSeconds), [
       'SUBMITTED',
       'PENDING_APPROVAL',
@@ -76,6 +80,7 @@ describe('an order from creation to feedback, over HTTP', () => {
       seq: number;
       type: string;
       status: string;
+      at: string;
       actor: { type: string; id: string };
     }[];
     assert.deepEqual(
@@ -84,6 +89,27 @@ describe('an order from creation to feedback, over HTTP', () => {
       'in order',
     );
     const who = (type: string) => events.find((e) => e.type === type)?.actor;
+    // The timeline agrees with the evaluation's ends: submitted when the order was created, closed
+    // when the evaluation says, and the stages before delivery add up to the cycle.
+    const at = (type: string) => events.find((e) => e.type === type)?.at;
+    assert.equal(at('ORDER_SUBMITTED'), order.body.createdAt);
+    assert.equal(at('ORDER_CLOSED'), order.body.evaluation.closedAt);
+    // Delivered after the shipment was reported and no later than its own report, by the timeline's clock.
+    const sinceSubmitted = (type: string) =>
+      (Date.parse(at(type) ?? '') - Date.parse(at('ORDER_SUBMITTED') ?? '')) / 1000;
+    const { cycleSeconds } = order.body.evaluation;
+    assert.ok(
+      sinceSubmitted('SHIPPED') <= cycleSeconds && cycleSeconds <= sinceSubmitted('DELIVERED'),
+      `${sinceSubmitted('SHIPPED')} ≤ ${cycleSeconds} ≤ ${sinceSubmitted('DELIVERED')}`,
+    );
+    const stages = order.body.evaluation.stageSeconds as Record<string, number>;
+    const beforeDelivery = Object.entries(stages)
+      .filter(([status]) => status !== 'DELIVERED')
+      .reduce((sum, [, seconds]) => sum + seconds, 0);
+    assert.ok(
+      Math.abs(beforeDelivery - cycleSeconds) < 1e-6,
+      `stages before delivery ${beforeDelivery} s, cycle ${cycleSeconds} s`,
+    );
     assert.deepEqual(who('ORDER_SUBMITTED'), { type: 'user', id: 'sam' });
     assert.deepEqual(who('APPROVAL_GRANTED'), { type: 'user', id: 'alice' });
     assert.deepEqual(who('SHIPPED'), { type: 'user', id: 'parcel-partner' });

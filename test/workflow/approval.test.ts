@@ -88,8 +88,19 @@ describe('workflow: approval', () => {
 
   it('waits for one approver, then runs to CLOSED; the decision records the rule and the values it saw', async () => {
     const shop = await openShop(twin);
+    // Sam sells and also holds the approver role the level waits on: only separation of duties
+    // stands between him and approving his own order.
+    const samApproving = twin.client(
+      await twin.token({ tenantId: shop.tenantId, userId: 'sam', roles: ['sales', 'approver'] }),
+    );
     // 50 × 25.00 = 1,250.00: the "medium order" rule wants one level.
-    const id = await placeOrder(shop, [{ sku: 'WIDGET', quantity: 50 }]);
+    const created = await samApproving.post('/v1/orders', {
+      customerId: shop.customerId,
+      currency: 'EUR',
+      lines: [{ sku: 'WIDGET', quantity: 50 }],
+    });
+    ok(created, 201);
+    const id = created.body.id as string;
     await twin.runner.waitForTaskToken(id, 'AwaitApproval');
 
     const inbox = await shop.alice.get('/v1/approvals?status=pending');
@@ -98,8 +109,10 @@ describe('workflow: approval', () => {
       inbox.body.items.map((i: any) => [i.orderId, i.level, i.role, i.ruleId]),
       [[id, 1, 'approver', 'medium-order']],
     );
-    const own = await shop.sales.post(`/v1/orders/${id}/approve`, {});
-    assert.equal(own.status, 403, 'the creator may not approve');
+    const own = await samApproving.post(`/v1/orders/${id}/approve`, {});
+    assert.equal(own.status, 403, 'the creator may not approve, though he holds the level’s role');
+    assert.equal(own.body.type, 'urn:orderly:problem:forbidden');
+    assert.equal(own.body.detail, 'You created this order, so you cannot decide on it.');
     ok(await shop.alice.post(`/v1/orders/${id}/approve`, { comment: 'fine' }));
     const execution = await shipAndDeliver(twin, shop, id);
 

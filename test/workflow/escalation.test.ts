@@ -64,13 +64,23 @@ describe('workflow: approval SLA', () => {
     // The escalated level keeps the level's SLA, and everything below happens inside it: 10 s
     // leaves room for a saturated CI machine (3 s did not), at the price of one longer wait.
     await everythingNeedsApproval(shop, { role: 'approver', slaSeconds: 10, escalateTo: 'admin' });
+    // The state cannot be entered before the order is placed, so its timeout is no earlier than
+    // this moment plus the 10 s SLA, and no later than its entry plus the SLA.
+    const placedFromMs = Date.now();
     const id = await placeOrder(shop, [{ sku: 'WIDGET', quantity: 2 }]);
 
     const first = await twin.runner.waitForTaskToken(id, 'AwaitApproval');
+    assert.ok(first.timeoutAt, 'the state has a timeout');
+    const timeoutMs = first.timeoutAt.getTime();
     assert.ok(
-      first.timeoutAt && first.timeoutAt.getTime() - Date.now() <= 10_000,
-      'the state times out with the SLA',
+      timeoutMs >= placedFromMs + 10_000,
+      `times out no sooner than the 10 s SLA after the order was placed: ${timeoutMs - placedFromMs} ms`,
     );
+    assert.ok(
+      timeoutMs <= first.enteredAt.getTime() + 10_000,
+      `times out no later than the 10 s SLA after the state was entered: ${timeoutMs - first.enteredAt.getTime()} ms`,
+    );
+    assert.ok(timeoutMs - Date.now() <= 10_000, 'the state times out with the SLA');
     assert.deepEqual(
       (await shop.alice.get('/v1/approvals')).body.items.map((i: any) => [i.orderId, i.role]),
       [[id, 'approver']],
