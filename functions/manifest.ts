@@ -314,7 +314,8 @@ export const functions: readonly FunctionSpec[] = [
   }),
 
   http('functions/products/create.ts', products.createProduct, {
-    domain: ['PutItem'],
+    // GetItem: a retried create answers with the product as it is now (create.ts).
+    domain: ['PutItem', 'GetItem'],
     idempotency: IDEMPOTENT,
   }),
   http('functions/products/get.ts', products.getProduct, { domain: ['GetItem'] }),
@@ -362,7 +363,7 @@ export const functions: readonly FunctionSpec[] = [
   }),
   http('functions/audit/list.ts', audit.listAudit, { audit: ['Query'] }, { cursors: true }),
   http('functions/approvals/simulate-handler.ts', approvals.simulateApprovalRules, {
-    domain: ['GetItem', 'Query'],
+    domain: ['Query'],
   }),
 
   // The tenant's fulfilment-partner routing: a consistent GetItem, then the setting (PutItem) and
