@@ -11,9 +11,13 @@ import type { TestTwin } from './twin';
  */
 
 export interface InvocationGate {
-  /** Resolves once an invocation of the function is waiting at the gate. */
+  /**
+   * Resolves once an invocation of the function is waiting at the gate and no other invocation
+   * is still running: a task whose state already timed out may still be writing (a slow
+   * AwaitApproval parking its token after its 1 s SLA ran out), and the order must be read after it.
+   */
   reached: Promise<void>;
-  /** Lets every held invocation (and any later one) run. */
+  /** Lets every held invocation (and any later one) run. Safe to call more than once. */
   open(): void;
 }
 
@@ -21,7 +25,8 @@ export interface InvocationGate {
  * Holds invocations of one function before they reach its environment, as a Lambda cold start
  * that takes its time would: the workflow is parked right before that task runs, in the state the
  * previous task left the order. The twin's runner calls `twin.runtime.invoke` for every task, so
- * wrapping it there holds exactly the task's invocation; the first `after` pass. Undone by `open()`.
+ * wrapping it there holds exactly the task's invocation; the first `after` pass. Undone by `open()`,
+ * which a test calls in `finally` so a failed test leaves no gate behind for the next one.
  */
 export function gateInvocations(twin: TestTwin, functionName: string, { after = 0 } = {}): InvocationGate {
   const runtime = twin.runtime;
@@ -34,12 +39,26 @@ export function gateInvocations(twin: TestTwin, functionName: string, { after = 
   const reached = new Promise<void>((resolve) => {
     reach = resolve;
   });
+  let held = 0;
+  let running = 0;
+  const check = () => {
+    if (held > 0 && running === 0) reach();
+  };
   runtime.invoke = async (fn, event, meta) => {
     if (nameOf(fn) === functionName && after-- <= 0) {
-      reach();
+      held++;
+      check();
       await opened;
+      held--;
+      return original.call(runtime, fn, event, meta);
     }
-    return original.call(runtime, fn, event, meta);
+    running++;
+    try {
+      return await original.call(runtime, fn, event, meta);
+    } finally {
+      running--;
+      check();
+    }
   };
   return {
     reached,

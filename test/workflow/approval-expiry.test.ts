@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { afterAll, describe, it } from 'vitest';
+import { afterAll, describe, it, onTestFinished } from 'vitest';
 import { defineRule, type Level } from '../../functions/approvals/rules';
 import { putRuleSet } from '../../functions/approvals/store';
 import { startTestTwin } from '../support/twin';
@@ -74,6 +74,7 @@ describe('workflow: deciding after a level expired', () => {
     // then races the escalated level's timeout, which EscalateApproval resolves for the decision.)
     await everythingNeedsApproval(shop, { role: 'approver', slaSeconds: 1, escalateTo: 'admin' });
     const escalate = gateInvocations(twin, 'escalateApproval', { after: 1 });
+    onTestFinished(() => escalate.open());
     const id = await placeOrder(shop, [{ sku: 'WIDGET', quantity: 2 }]);
     await escalate.reached;
 
@@ -139,6 +140,7 @@ describe('workflow: deciding after a level expired', () => {
     // 1 s SLAs: nobody decides, so nothing races them.
     await everythingNeedsApproval(shop, { role: 'approver', slaSeconds: 1, escalateTo: 'admin' });
     const compensate = gateInvocations(twin, 'compensateOrder');
+    onTestFinished(() => compensate.open());
     const id = await placeOrder(shop, [{ sku: 'WIDGET', quantity: 2 }]);
     await compensate.reached;
 
