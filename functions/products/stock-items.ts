@@ -7,7 +7,14 @@ import { productKey } from './store';
  * movement commit together or not at all. Each condition is checked by DynamoDB inside the
  * transaction, so no concurrency can oversell.
  */
-const NAMES = { '#onHand': 'onHand', '#reserved': 'reserved', '#available': 'available' };
+
+/**
+ * Each `#name` the expressions use, for the attribute of the same name: exactly those, as DynamoDB
+ * refuses names an expression does not use. (Derived at each call rather than filtered from a
+ * module-level table: a table would be a static mutant, which scoped mutation runs cannot judge.)
+ */
+const namesIn = (expressions: string): Record<string, string> =>
+  Object.fromEntries((expressions.match(/#\w+/g) ?? []).map((name) => [name, name.slice(1)]));
 
 const update = (
   tenantId: string,
@@ -21,10 +28,7 @@ const update = (
     Key: productKey(tenantId, productId),
     UpdateExpression: expression,
     ConditionExpression: `attribute_exists(pk) AND ${condition}`,
-    // DynamoDB refuses names an expression does not use.
-    ExpressionAttributeNames: Object.fromEntries(
-      Object.entries(NAMES).filter(([name]) => `${expression} ${condition}`.includes(name)),
-    ),
+    ExpressionAttributeNames: namesIn(`${expression} ${condition}`),
     ExpressionAttributeValues: { ':q': quantity },
   },
 });
