@@ -20,7 +20,10 @@ import {
  * stored status and carries on where the order is.
  */
 describe('workflow: resume after the twin stops', () => {
-  it('resumes an order that waited for approval; approved after the restart, it closes', async () => {
+  // Two twin starts and a stop: on a saturated CI machine this outlasts the 120 s default.
+  it('resumes an order that waited for approval; approved after the restart, it closes', {
+    timeout: 300_000,
+  }, async () => {
     let twin: TestTwin = await startTestTwin();
     onTestFinished(() => twin.stop());
     let shop = await openShop(twin);
