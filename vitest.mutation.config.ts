@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -9,15 +10,27 @@ import { defineConfig } from 'vitest/config';
  * The workflow project drives orders through a twin: its handlers run in those worker threads,
  * so it kills only mutants in local/workflow and local/stepfunctions (the runner runs in the test's
  * process) and takes minutes per run; MUTATION_PROJECTS=unit,integration,workflow-runner,workflow
- * adds it when mutating those folders.
+ * adds it when mutating those folders. Its files that start no twin (the task functions run
+ * in-process against DynamoDB Local, e.g. task-races) are in by default, as `workflow-tasks`.
  */
-const PROJECTS = (process.env.MUTATION_PROJECTS ?? 'unit,integration,workflow-runner').split(',');
+const PROJECTS = (process.env.MUTATION_PROJECTS ?? 'unit,integration,workflow-runner,workflow-tasks').split(
+  ',',
+);
 // MUTATION_EXCLUDE=glob,glob leaves test files out, e.g. to measure a score before new tests.
 const EXCLUDE = (process.env.MUTATION_EXCLUDE ?? '').split(',').filter(Boolean);
+/** test/workflow's files that never start a twin: read once, so a new one is in without a list. */
+const WORKFLOW_TASK_TESTS = readdirSync('test/workflow')
+  .filter((file) => file.endsWith('.test.ts'))
+  .filter((file) => !readFileSync(`test/workflow/${file}`, 'utf8').includes('startTestTwin'))
+  .map((file) => `test/workflow/${file}`);
+const includeOf = (name: string) =>
+  name === 'workflow-tasks' ? WORKFLOW_TASK_TESTS : [`test/${name}/**/*.test.ts`];
 const project = (name: string) => ({
   extends: true as const,
-  test: { name, include: [`test/${name}/**/*.test.ts`], exclude: ['**/node_modules/**', ...EXCLUDE] },
+  test: { name, include: includeOf(name), exclude: ['**/node_modules/**', ...EXCLUDE] },
 });
+// The whole workflow project already holds the in-process files.
+const NAMES = PROJECTS.includes('workflow') ? PROJECTS.filter((p) => p !== 'workflow-tasks') : PROJECTS;
 
 export default defineConfig({
   test: {
@@ -28,6 +41,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
-    projects: PROJECTS.map(project),
+    projects: NAMES.map(project),
   },
 });

@@ -22,7 +22,7 @@ interface Position {
   line: number;
   column: number;
 }
-interface Mutant {
+export interface Mutant {
   id: string;
   mutatorName: string;
   replacement?: string;
@@ -30,7 +30,7 @@ interface Mutant {
   status: string;
   killedBy?: string[];
 }
-interface Report {
+export interface Report {
   files: Record<string, { source: string; mutants: Mutant[] }>;
   testFiles?: Record<string, { tests: { id: string }[] }>;
 }
@@ -44,9 +44,9 @@ export interface Equivalent {
   reason: string;
 }
 
-const EQUIVALENTS_FILE = 'test/mutation/equivalent-mutants.json';
+export const EQUIVALENTS_FILE = 'test/mutation/equivalent-mutants.json';
 const COUNTS = ['killed', 'timeout', 'survived', 'noCoverage', 'equivalent', 'other'] as const;
-type Count = (typeof COUNTS)[number];
+export type Count = (typeof COUNTS)[number];
 type Tally = Record<Count, number> & { files: Set<string> };
 
 const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
@@ -63,7 +63,8 @@ export function originalText(source: string, { start, end }: Mutant['location'])
   ].join('\n');
 }
 
-function classify(
+/** What a mutant counts as in the score: equivalent when it matches an entry of the list. */
+export function classify(
   file: string,
   source: string,
   mutant: Mutant,

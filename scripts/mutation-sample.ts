@@ -1,0 +1,146 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, globSync, readFileSync } from 'node:fs';
+import { matchesGlob } from 'node:path';
+import { OVERALL_FLOOR } from './mutation-areas.ts';
+import { classify, EQUIVALENTS_FILE, type Equivalent, type Report } from './mutation-score.ts';
+
+/**
+ * An estimate of the overall mutation score without the hours a run over everything takes: mutates
+ * only a random sample of source lines (every line of the `mutate` globs of stryker.config.mjs is
+ * equally likely, so every mutant is), then prints the share of their mutants the tests detect
+ * with a 95 % bootstrap interval (lines resampled, as mutants on one line are not independent).
+ *
+ *   npm run test:mutation:sample [-- --lines=400 --seed=1]   # run Stryker on the sample, then score it
+ *   npm run test:mutation:sample -- --lines=400 --seed=1 --score-only   # score that run's report again
+ *
+ * A mutant spanning several lines (a whole block emptied) is left out by Stryker's line ranges:
+ * the estimate is of the mutants that fit on one line, which are most of them.
+ * Exits 1 when the whole interval lies below OVERALL_FLOOR.
+ */
+
+const arg = (name: string, fallback: number) => {
+  const raw = process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
+  return value;
+};
+const LINES = arg('lines', 400);
+const SEED = arg('seed', 1);
+const RESAMPLES = 2_000;
+
+/** mulberry32: a small seeded generator, so a sample can be drawn again. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Lines that can hold code: not blank, not a comment, not an import. */
+const isCode = (line: string) => {
+  const text = line.trim();
+  return text !== '' && !/^(\/\/|\/\*|\*|import\b)/.test(text);
+};
+
+function sourceFiles(globs: readonly string[]): string[] {
+  const include = globs.filter((g) => !g.startsWith('!'));
+  const exclude = globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
+  const files = new Set(include.flatMap((g) => globSync(g)));
+  return [...files].filter((f) => !exclude.some((g) => matchesGlob(f, g))).sort();
+}
+
+/** `LINES` distinct code lines, drawn uniformly from every file (a partial Fisher–Yates shuffle). */
+function sampleLines(files: string[], next: () => number): { file: string; line: number }[] {
+  const all = files.flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .flatMap((text, i) => (isCode(text) ? [{ file, line: i + 1 }] : [])),
+  );
+  const n = Math.min(LINES, all.length);
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(next() * (all.length - i));
+    [all[i], all[j]] = [all[j] as (typeof all)[number], all[i] as (typeof all)[number]];
+  }
+  console.log(`Sampled ${n} of ${all.length} code lines in ${files.length} files (seed ${SEED}).`);
+  return all.slice(0, n).sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+}
+
+/** Per sampled line: its mutants the tests detected, and those that count. */
+function tallyLines(report: Report, equivalents: Equivalent[]): { detected: number; valid: number }[] {
+  const lines = new Map<string, { detected: number; valid: number }>();
+  const used = new Set<Equivalent>();
+  for (const [rawFile, { source, mutants }] of Object.entries(report.files)) {
+    const file = rawFile.replaceAll('\\', '/');
+    for (const mutant of mutants) {
+      const kind = classify(file, source, mutant, equivalents, used);
+      if (kind === 'equivalent' || kind === 'other') continue;
+      const key = `${file}:${mutant.location.start.line}`;
+      const tally = lines.get(key) ?? { detected: 0, valid: 0 };
+      tally.valid++;
+      if (kind === 'killed' || kind === 'timeout') tally.detected++;
+      lines.set(key, tally);
+    }
+  }
+  return [...lines.values()];
+}
+
+const ratio = (lines: { detected: number; valid: number }[]) => {
+  const valid = lines.reduce((s, l) => s + l.valid, 0);
+  return valid === 0 ? Number.NaN : (100 * lines.reduce((s, l) => s + l.detected, 0)) / valid;
+};
+
+/** The 2.5th and 97.5th percentiles of the score over lines drawn again with replacement. */
+function interval(lines: { detected: number; valid: number }[], next: () => number): [number, number] {
+  const scores: number[] = [];
+  for (let r = 0; r < RESAMPLES; r++)
+    scores.push(
+      ratio(Array.from(lines, () => lines[Math.floor(next() * lines.length)] as (typeof lines)[number])),
+    );
+  scores.sort((a, b) => a - b);
+  return [scores[Math.floor(0.025 * RESAMPLES)] as number, scores[Math.floor(0.975 * RESAMPLES)] as number];
+}
+
+// A specifier TypeScript does not resolve: the config is plain JavaScript, read here for its globs.
+const configPath: string = '../stryker.config.mjs';
+const { default: config } = (await import(configPath)) as { default: { mutate: string[] } };
+const run = process.env.MUTATION_RUN ?? `sample-${LINES}-${SEED}`;
+const reportPath = `reports/mutation/${run}/mutation.json`;
+
+if (!process.argv.includes('--score-only')) {
+  const sample = sampleLines(sourceFiles(config.mutate), random(SEED));
+  const mutate = sample.map(({ file, line }) => `${file}:${line}-${line}`).join(',');
+  const started = Date.now();
+  const stryker = spawnSync('npx', ['stryker', 'run', '--mutate', mutate], {
+    stdio: 'inherit',
+    env: { ...process.env, MUTATION_RUN: run },
+  });
+  console.log(`Stryker took ${Math.round((Date.now() - started) / 60_000)} min`);
+  if (stryker.status !== 0) process.exit(stryker.status ?? 1);
+}
+if (!existsSync(reportPath)) {
+  console.error(`No report at ${reportPath}: run without --score-only first.`);
+  process.exit(2);
+}
+const report = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
+const equivalents = existsSync(EQUIVALENTS_FILE)
+  ? (JSON.parse(readFileSync(EQUIVALENTS_FILE, 'utf8')) as Equivalent[])
+  : [];
+const lines = tallyLines(report, equivalents);
+const mutants = lines.reduce((s, l) => s + l.valid, 0);
+const estimate = ratio(lines);
+const [low, high] = interval(lines, random(SEED + 1));
+console.log(
+  `Overall mutation score, estimated from ${mutants} mutants on ${lines.length} sampled lines: ` +
+    `${estimate.toFixed(1)} % (95 % interval ${low.toFixed(1)}–${high.toFixed(1)} %; floor ${OVERALL_FLOOR} %).`,
+);
+console.log(`Survivors: npm run test:mutation:score -- ${reportPath} --survivors`);
+if (high < OVERALL_FLOOR) {
+  console.error(
+    `below the floor: even the interval's top, ${high.toFixed(1)} %, is under ${OVERALL_FLOOR} %`,
+  );
+  process.exit(1);
+}
