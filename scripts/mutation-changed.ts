@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { matchesGlob } from 'node:path';
+import { mutated, runStryker } from './mutation-targets.ts';
 
 /**
  * CI mode of mutation testing: mutates only the source files (the `mutate` globs of
@@ -30,34 +30,24 @@ function base(): string {
   return parent;
 }
 
-export function mutated(files: string[], globs: readonly string[]): string[] {
-  const include = globs.filter((g) => !g.startsWith('!'));
-  const exclude = globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
-  return files.filter(
-    (f) => include.some((g) => matchesGlob(f, g)) && !exclude.some((g) => matchesGlob(f, g)),
-  );
-}
-
-// A specifier TypeScript does not resolve: the config is plain JavaScript, read here for its globs.
-const configPath: string = '../stryker.config.mjs';
-const { default: config } = (await import(configPath)) as { default: { mutate: string[] } };
-
 const since = base();
 // Committed changes since the base and, locally, uncommitted ones; deleted files have nothing to mutate.
 const changed = git('diff', '--name-only', '--diff-filter=ACMR', since).split('\n').filter(Boolean);
-const files = mutated(changed, config.mutate);
+const files = mutated(changed);
 if (files.length === 0) {
   console.log(`No source file to mutate changed since ${since.slice(0, 12)}: mutation testing skipped.`);
   process.exit(0);
 }
 console.log(`Mutating ${files.length} file(s) changed since ${since.slice(0, 12)}:\n  ${files.join('\n  ')}`);
-const env = { ...process.env, MUTATION_RUN: process.env.MUTATION_RUN ?? 'changed' };
-const started = Date.now();
-const stryker = spawnSync('npx', ['stryker', 'run', '--mutate', files.join(',')], { stdio: 'inherit', env });
-console.log(`Stryker took ${Math.round((Date.now() - started) / 1000)} s`);
-if (stryker.status !== 0) process.exit(stryker.status ?? 1);
-const scored = spawnSync(process.execPath, ['--import', './local/ts-hooks.ts', 'scripts/mutation-score.ts'], {
-  stdio: 'inherit',
-  env,
-});
+const run = process.env.MUTATION_RUN ?? 'changed';
+const status = await runStryker(files.join(','), run);
+if (status !== 0) process.exit(status);
+const scored = spawnSync(
+  process.execPath,
+  ['--import', './local/ts-hooks.mjs', 'scripts/mutation-score.ts'],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, MUTATION_RUN: run },
+  },
+);
 process.exit(scored.status ?? 1);

@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, globSync, readFileSync } from 'node:fs';
-import { matchesGlob } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { OVERALL_FLOOR } from './mutation-areas.ts';
 import { classify, EQUIVALENTS_FILE, type Equivalent, type Report } from './mutation-score.ts';
+import { mutableFiles, runStryker } from './mutation-targets.ts';
 
 /**
  * An estimate of the overall mutation score without the hours a run over everything takes: mutates
@@ -45,13 +44,6 @@ const isCode = (line: string) => {
   const text = line.trim();
   return text !== '' && !/^(\/\/|\/\*|\*|import\b)/.test(text);
 };
-
-function sourceFiles(globs: readonly string[]): string[] {
-  const include = globs.filter((g) => !g.startsWith('!'));
-  const exclude = globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
-  const files = new Set(include.flatMap((g) => globSync(g)));
-  return [...files].filter((f) => !exclude.some((g) => matchesGlob(f, g))).sort();
-}
 
 /** `LINES` distinct code lines, drawn uniformly from every file (a partial Fisher–Yates shuffle). */
 function sampleLines(files: string[], next: () => number): { file: string; line: number }[] {
@@ -104,22 +96,14 @@ function interval(lines: { detected: number; valid: number }[], next: () => numb
   return [scores[Math.floor(0.025 * RESAMPLES)] as number, scores[Math.floor(0.975 * RESAMPLES)] as number];
 }
 
-// A specifier TypeScript does not resolve: the config is plain JavaScript, read here for its globs.
-const configPath: string = '../stryker.config.mjs';
-const { default: config } = (await import(configPath)) as { default: { mutate: string[] } };
 const run = process.env.MUTATION_RUN ?? `sample-${LINES}-${SEED}`;
 const reportPath = `reports/mutation/${run}/mutation.json`;
 
 if (!process.argv.includes('--score-only')) {
-  const sample = sampleLines(sourceFiles(config.mutate), random(SEED));
+  const sample = sampleLines(mutableFiles(), random(SEED));
   const mutate = sample.map(({ file, line }) => `${file}:${line}-${line}`).join(',');
-  const started = Date.now();
-  const stryker = spawnSync('npx', ['stryker', 'run', '--mutate', mutate], {
-    stdio: 'inherit',
-    env: { ...process.env, MUTATION_RUN: run },
-  });
-  console.log(`Stryker took ${Math.round((Date.now() - started) / 60_000)} min`);
-  if (stryker.status !== 0) process.exit(stryker.status ?? 1);
+  const status = await runStryker(mutate, run);
+  if (status !== 0) process.exit(status);
 }
 if (!existsSync(reportPath)) {
   console.error(`No report at ${reportPath}: run without --score-only first.`);

@@ -138,6 +138,24 @@ export const statesOf = (execution: ExecutionView) =>
     .filter((e) => e.type === 'StateEntered')
     .map((e) => (e as { state: { name: string } }).state.name);
 
+/** A state's failure as the execution's history records it: the state, its error and cause. */
+export interface StateFailure {
+  state: string;
+  error: string | undefined;
+  cause: unknown;
+}
+
+/** Every StateFailed event of the execution, in order; only those of `state` when it is named. */
+export function failuresOf(execution: ExecutionView, state?: string): StateFailure[] {
+  return execution.events
+    .filter((e) => e.type === 'StateFailed')
+    .map((e) => {
+      const failed = e as unknown as { state: { name: string }; Error?: string; Cause?: unknown };
+      return { state: failed.state.name, error: failed.Error, cause: failed.Cause };
+    })
+    .filter((f) => state === undefined || f.state === state);
+}
+
 /**
  * Resolves once the execution has entered `state` at least `times` times. Re-checked on every
  * line the runner logs (it logs each state entered), so it waits on the workflow, not on a clock.

@@ -8,6 +8,7 @@ import { startTestTwin } from '../support/twin';
 import {
   assertExecution,
   customerAccount,
+  failuresOf,
   ok,
   openShop,
   orderOf,
@@ -80,10 +81,10 @@ describe('workflow: compensation fails', () => {
       execution.events.filter((e) => e.type === 'StateRetried'),
       [],
     );
-    const failed = execution.events.find(
-      (e) => e.type === 'StateFailed' && (e as { state: { name: string } }).state.name === 'Compensate',
-    ) as { Error?: string } | undefined;
-    assert.equal(failed?.Error, 'TransitionCancelledError');
+    assert.deepEqual(
+      failuresOf(execution, 'Compensate').map((f) => f.error),
+      ['TransitionCancelledError'],
+    );
 
     // Nothing of the cancellation committed: the order waits as it did, with the cancel request.
     const order = await orderOf(shop, id);

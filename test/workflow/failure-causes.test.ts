@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { afterAll, describe, it } from 'vitest';
 import type { ExecutionView } from '../../local/workflow/runner';
 import { startTestTwin } from '../support/twin';
-import { assertExecution, ok, openShop, orderOf, placeOrder, timelineOf } from '../support/workflow';
+import {
+  assertExecution,
+  failuresOf,
+  ok,
+  openShop,
+  orderOf,
+  placeOrder,
+  timelineOf,
+} from '../support/workflow';
 
 /**
  * What Step Functions keeps of a failed task token: its error and cause stay in the execution
@@ -12,16 +20,6 @@ import { assertExecution, ok, openShop, orderOf, placeOrder, timelineOf } from '
  * execution's history as the runner recorded it, and the order, where the reason belongs.
  */
 const twin = await startTestTwin();
-
-/** The failures of the state that waited on the token, as the history records them. */
-function failuresOf(execution: ExecutionView, state: string) {
-  return execution.events
-    .filter((e) => e.type === 'StateFailed' && (e as { state: { name: string } }).state.name === state)
-    .map((e) => {
-      const failed = e as unknown as { Error: string; Cause: unknown };
-      return { error: failed.Error, cause: failed.Cause };
-    });
-}
 
 function assertNotInHistory(execution: ExecutionView, reason: string) {
   const history = JSON.stringify(execution);
@@ -41,7 +39,7 @@ describe('workflow: a failed task token carries a code, not the reason people ga
     const execution = await twin.runner.waitForExecution(id);
     assertExecution(execution);
     assert.deepEqual(failuresOf(execution, 'AwaitApproval'), [
-      { error: 'ApprovalRejected', cause: '{"code":"order-rejected"}' },
+      { state: 'AwaitApproval', error: 'ApprovalRejected', cause: '{"code":"order-rejected"}' },
     ]);
     assertNotInHistory(execution, comment);
     assert.equal((await orderOf(shop, id)).rejection.comment, comment);
@@ -59,7 +57,7 @@ describe('workflow: a failed task token carries a code, not the reason people ga
     const execution = await twin.runner.waitForExecution(id);
     assertExecution(execution);
     assert.deepEqual(failuresOf(execution, 'AwaitApproval'), [
-      { error: 'OrderCancelled', cause: '{"code":"order-cancelled"}' },
+      { state: 'AwaitApproval', error: 'OrderCancelled', cause: '{"code":"order-cancelled"}' },
     ]);
     assertNotInHistory(execution, reason);
     const order = await orderOf(shop, id);
@@ -81,7 +79,7 @@ describe('workflow: a failed task token carries a code, not the reason people ga
     const execution = await twin.runner.waitForExecution(id);
     assertExecution(execution);
     assert.deepEqual(failuresOf(execution, 'RequestFulfilment'), [
-      { error: 'FulfilmentFailed', cause: '{"code":"fulfilment-failed"}' },
+      { state: 'RequestFulfilment', error: 'FulfilmentFailed', cause: '{"code":"fulfilment-failed"}' },
     ]);
     assertNotInHistory(execution, reason);
     const order = await orderOf(shop, id);

@@ -5,6 +5,7 @@ import { startTestTwin } from '../support/twin';
 import {
   assertExecution,
   customerAccount,
+  failuresOf,
   ok,
   openShop,
   orderOf,
@@ -89,14 +90,14 @@ describe('workflow: transient errors retried by the definition', () => {
       ['Advance', 2, ['TransientError']],
       ['CloseOrder', 1, ['TransientError']],
     ]);
-    const failures = execution.events
-      .filter((e) => e.type === 'StateFailed')
-      .map((e) => [(e as { state: { name: string } }).state.name, (e as { Error?: string }).Error]);
-    assert.deepEqual(failures, [
-      ['Advance', 'TransientError'],
-      ['Advance', 'TransientError'],
-      ['CloseOrder', 'TransientError'],
-    ]);
+    assert.deepEqual(
+      failuresOf(execution).map((f) => [f.state, f.error]),
+      [
+        ['Advance', 'TransientError'],
+        ['Advance', 'TransientError'],
+        ['CloseOrder', 'TransientError'],
+      ],
+    );
     // Five states entered and three retries: Step Functions bills all eight.
     assert.equal(execution.transitions, 8);
 
