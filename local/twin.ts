@@ -48,6 +48,31 @@ import { createWorkflowRunner, type WorkflowRunner } from './workflow/runner';
 /** Manifest entries are paths from the repository root. */
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * How long an idle stream shard may go unpolled when nothing the twin's functions do writes to the
+ * table: writes made another way (a test or script writing to DynamoDB Local itself) are seen
+ * within this. An idle twin polled every 250 ms cost about a quarter of a CPU core, most of it in
+ * DynamoDB Local answering GetRecords for each consumer.
+ */
+const IDLE_STREAM_POLL_MAX_MS = 2_000;
+
+/** The SDK commands that change items, as the functions' environments report them. */
+const WRITE_COMMANDS = new Set([
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'TransactWriteItemsCommand',
+  'BatchWriteItemCommand',
+  'PutCommand',
+  'UpdateCommand',
+  'DeleteCommand',
+  'TransactWriteCommand',
+  'BatchWriteCommand',
+  'ExecuteStatementCommand',
+  'BatchExecuteStatementCommand',
+  'ExecuteTransactionCommand',
+]);
+
 /** Variables of the developer's shell that reach the functions' environments (Lambda's start empty). */
 const PASSED_THROUGH = [
   'NODE_V8_COVERAGE',
@@ -272,8 +297,13 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       invoke: (consumer, event) => runtime.invoke(consumer, event),
       stateDir: options.streamsDir,
       log: options.log,
+      maxIdlePollIntervalMs: IDLE_STREAM_POLL_MAX_MS,
     });
     closers.push(() => streams.stop());
+    // The functions' writes reach the stream at once; only other writers wait for an idle poll.
+    runtime.observers.dynamo.add((record) => {
+      if (!record.failed && WRITE_COMMANDS.has(record.command)) streams.poke();
+    });
 
     let control: ControlServer | undefined;
     if (options.controlSocket) {

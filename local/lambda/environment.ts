@@ -10,7 +10,7 @@ import {
 } from './messages';
 import { schedStatPath, startThreadClock } from './thread-clock';
 
-const WORKER_ENTRY = new URL('./worker-entry.ts', import.meta.url);
+const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
 export interface EnvironmentHooks {
   /** A whole line the function wrote, with the invocation it belongs to (none: during init). */

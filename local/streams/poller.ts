@@ -37,6 +37,14 @@ export interface StreamPollerOptions {
   stateDir?: string;
   /** How often an idle shard is polled (Lambda polls a DynamoDB stream shard about 4 times a second). */
   pollIntervalMs?: number;
+  /**
+   * When set above pollIntervalMs, a shard that keeps reading nothing is polled less and less
+   * often, the wait doubling up to this, and `poke()` brings it back at once. The twin pokes on
+   * every write its functions make, so it pays for polling what it knows is idle (each poll is a
+   * GetRecords per consumer and shard, which DynamoDB Local answers at a real CPU cost) only when
+   * some other writer changes the table. Default: pollIntervalMs (a fixed interval, as Lambda's).
+   */
+  maxIdlePollIntervalMs?: number;
   /** Multiplies retry back-off delays (tests use a small one). */
   retryDelayScale?: number;
   /** Dead-lettered batches and lost records are said here; records themselves never are. Default: stderr. */
@@ -64,6 +72,8 @@ export interface StreamPoller {
   drained(timeoutMs?: number): Promise<void>;
   /** Counts per consumer since this poller started. */
   stats(): Record<string, ConsumerStats>;
+  /** The table was written: idle readers poll now, and at their base interval again. */
+  poke(): void;
 }
 
 /** New shards appear when one closes (DynamoDB does so every few hours, and on splits). */
@@ -143,6 +153,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
 
   let stopped = false;
   let generation = 0;
+  let pokes = 0;
   let listedGeneration = 0;
   const running = new Set<Promise<void>>();
   const waiters = new Set<() => void>();
@@ -216,6 +227,9 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
           stats: state.stats,
           pauses,
           pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+          maxIdlePollIntervalMs:
+            options.maxIdlePollIntervalMs ?? options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+          pokes: () => pokes,
           retryDelayScale: options.retryDelayScale ?? 1,
           stopped: () => stopped,
           generation: () => generation,
@@ -335,6 +349,11 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         // Idle readers poll now, and the shards are listed again, rather than at their next turn.
         pauses.wake('poll', 'list');
       });
+    },
+
+    poke() {
+      pokes += 1;
+      pauses.wake('poll');
     },
 
     stats: () => Object.fromEntries(consumers.map((state) => [state.spec.name, { ...state.stats }])),

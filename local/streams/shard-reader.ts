@@ -48,6 +48,10 @@ export interface ReaderContext {
   stats: ConsumerStats;
   pauses: Pauses;
   pollIntervalMs: number;
+  /** An idle shard's polls spread out, doubling from pollIntervalMs up to this, until records or a poke come. */
+  maxIdlePollIntervalMs: number;
+  /** Bumped by each `poke()`: something was written, so an idle reader polls now and at its base interval again. */
+  pokes(): number;
   retryDelayScale: number;
   stopped(): boolean;
   /** Bumped by each `drained()` call; a read that starts after it sees everything written before. */
@@ -87,6 +91,9 @@ export class ShardReader {
   /** The shard is closed and everything in it has been read into the buffer. */
   private ended = false;
   private errorStreak = 0;
+  /** Polls in a row that found nothing since the last record or poke: how far the idle wait has grown. */
+  private idlePolls = 0;
+  private seenPokes = 0;
   private readonly ctx: ReaderContext;
 
   constructor(ctx: ReaderContext) {
@@ -98,11 +105,13 @@ export class ShardReader {
     const { source } = this.ctx.consumer;
     while (!this.ctx.stopped()) {
       const generation = this.ctx.generation();
+      const pokes = this.ctx.pokes();
       let read = 0;
       if (!this.ended && this.matchedCount() < source.batchSize) {
         const page = await this.readPage();
         if (page === undefined) continue;
         read = page.records.length;
+        if (read > 0) this.idlePolls = 0;
         this.take(page.records);
         if (page.next) this.iterator = page.next;
         else this.ended = true;
@@ -121,8 +130,8 @@ export class ShardReader {
         this.ctx.finish();
         return;
       }
-      // An idle shard is polled every pollIntervalMs, unless a drained() call came meanwhile.
-      if (read === 0 && generation === this.ctx.generation()) {
+      // An idle shard waits before its next poll, unless a drained() call or a poke came meanwhile.
+      if (read === 0 && generation === this.ctx.generation() && pokes === this.ctx.pokes()) {
         await this.ctx.pauses.sleep(this.idleWaitMs(), 'poll');
       }
     }
@@ -165,7 +174,20 @@ export class ShardReader {
 
   private idleWaitMs(): number {
     const first = this.buffer.find((entry) => entry.matched);
-    if (!first) return this.ctx.pollIntervalMs;
+    if (!first) {
+      const pokes = this.ctx.pokes();
+      if (pokes !== this.seenPokes) {
+        this.seenPokes = pokes;
+        this.idlePolls = 0;
+      }
+      const { pollIntervalMs, maxIdlePollIntervalMs } = this.ctx;
+      const wait = Math.min(
+        Math.max(pollIntervalMs, maxIdlePollIntervalMs),
+        pollIntervalMs * 2 ** this.idlePolls,
+      );
+      this.idlePolls = Math.min(this.idlePolls + 1, 30);
+      return wait;
+    }
     const windowLeft =
       first.readAt + this.ctx.consumer.source.batchingWindowSeconds * 1000 - performance.now();
     return Math.max(0, Math.min(this.ctx.pollIntervalMs, windowLeft));

@@ -257,7 +257,7 @@ function runInChild(spec: ChildSpec): Promise<ChildFigures> {
   return new Promise((resolve, reject) => {
     const child = fork(new URL(import.meta.url).pathname, [], {
       // --expose-gc: the live heap after reading is measured after a full collection.
-      execArgv: ['--import', './local/ts-hooks.ts', '--expose-gc'],
+      execArgv: ['--import', './local/ts-hooks.mjs', '--expose-gc'],
       env: { ...process.env, [CHILD]: JSON.stringify(spec) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

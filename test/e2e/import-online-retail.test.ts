@@ -270,7 +270,7 @@ function importCommand(kind: string, args: string[], options: { dataDir?: string
   return options.direct
     ? spawn(
         process.execPath,
-        ['--import', './local/ts-hooks.ts', 'local/import/cli.ts', kind, file, ...cli],
+        ['--import', './local/ts-hooks.mjs', 'local/import/cli.ts', kind, file, ...cli],
         { cwd: ROOT, env },
       )
     : spawn('npm', ['run', '-s', 'import', '--', kind, file, ...cli], { cwd: ROOT, env });

@@ -41,7 +41,7 @@ const cli = (args: string[]) =>
   new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
-      ['--import', './local/ts-hooks.ts', 'local/client.ts', ...args],
+      ['--import', './local/ts-hooks.mjs', 'local/client.ts', ...args],
       { cwd: ROOT, env: { ...process.env, ORDERLY_CONTROL_SOCKET: socket } },
       (error, stdout, stderr) => resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
     );

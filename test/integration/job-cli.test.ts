@@ -59,7 +59,7 @@ const job = (args: string[], socket = socketPath) =>
     // Asynchronous on purpose: the twin it talks to lives in this very process.
     execFile(
       process.execPath,
-      ['--import', './local/ts-hooks.ts', 'local/job.ts', ...args],
+      ['--import', './local/ts-hooks.mjs', 'local/job.ts', ...args],
       { cwd: ROOT, env: { ...process.env, ORDERLY_CONTROL_SOCKET: socket } },
       (error, stdout, stderr) => resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
     );

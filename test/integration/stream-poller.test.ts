@@ -412,7 +412,7 @@ describe('the stream poller delivers DynamoDB Local’s stream as Lambda would',
     assert.deepEqual(run.delivered('ageing'), ['fresh@1']);
 
     const dlq = (...args: string[]) =>
-      spawnSync(process.execPath, ['--import', './local/ts-hooks.ts', 'local/dlq.ts', ...args], {
+      spawnSync(process.execPath, ['--import', './local/ts-hooks.mjs', 'local/dlq.ts', ...args], {
         cwd: ROOT,
         env: { ...process.env, ORDERLY_DATA_DIR: dataDir },
         encoding: 'utf8',

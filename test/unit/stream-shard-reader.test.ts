@@ -3,7 +3,7 @@ import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, it } from 'vitest';
 import { type StreamSource, streamConsumer } from '../../functions/manifest';
-import { Pauses } from '../../local/streams/pauses';
+import { type PauseKind, Pauses } from '../../local/streams/pauses';
 import { noStats, type ReaderContext, ShardReader } from '../../local/streams/shard-reader';
 import type { Position, StreamApi } from '../../local/streams/stream-api';
 
@@ -112,6 +112,8 @@ async function readToEnd(
     stats: noStats(),
     pauses: new Pauses(),
     pollIntervalMs: 1,
+    maxIdlePollIntervalMs: 1,
+    pokes: () => 0,
     retryDelayScale: 0,
     stopped: () => false,
     generation: () => 0,
@@ -196,5 +198,90 @@ describe('a consumer reading a shard', () => {
     assert.deepEqual(run.batches.flat(), KEYS);
     assert.equal(run.lines.length, 1, 'once per streak of errors');
     assert.match(run.lines[0] as string, /reading shard-1 failed \(InternalServerError: .*\); retrying/);
+  });
+});
+
+/** Pauses that record each wait and end it at once, so a test sees the waits without sitting them out. */
+class RecordedPauses extends Pauses {
+  readonly waits: [number, string][] = [];
+  override sleep(ms: number, kind: PauseKind): Promise<void> {
+    this.waits.push([ms, kind]);
+    return Promise.resolve();
+  }
+}
+
+describe('an idle shard', () => {
+  /**
+   * An open shard with nothing in it, read `polls` times; a poke comes during each read named in
+   * `pokeAfter`, and a record appears at read `recordAt`. Returns the waits after the reads.
+   */
+  async function idleWaits(
+    polls: number,
+    at: { pokeAfter?: number[]; recordAt?: number } = {},
+    intervals = { pollIntervalMs: 250, maxIdlePollIntervalMs: 2_000 },
+  ): Promise<number[]> {
+    let made = 0;
+    let pokes = 0;
+    const api: StreamApi = {
+      streamArnOf: async () => STREAM,
+      listShards: async () => [{ shardId: 'shard-1' }],
+      iterator: async () => 'at:0',
+      records: async () => {
+        made++;
+        if (at.pokeAfter?.includes(made)) pokes++;
+        const records = made === at.recordAt ? recordsOf(['r']) : [];
+        return { records, next: 'at:0' };
+      },
+      destroy: () => {},
+    };
+    const pauses = new RecordedPauses();
+    const reader = new ShardReader({
+      api,
+      streamArn: STREAM,
+      shardId: 'shard-1',
+      consumer: streamConsumer(
+        'reader-test',
+        'test/unit/stream-shard-reader.test.ts',
+        { filters: [], batchSize: 1, batchingWindowSeconds: 0 },
+        {},
+      ),
+      invoke: async () => ({ batchItemFailures: [] }),
+      checkpoint: () => {},
+      finish: () => {},
+      deadLetter: () => assert.fail('nothing is dead-lettered here'),
+      stats: noStats(),
+      pauses,
+      ...intervals,
+      pokes: () => pokes,
+      retryDelayScale: 0,
+      stopped: () => made >= polls,
+      generation: () => 0,
+      progress: () => {},
+      log: () => {},
+      now: Date.now,
+    });
+    await reader.run();
+    return pauses.waits.filter(([, kind]) => kind === 'poll').map(([ms]) => ms);
+  }
+
+  it('is polled less and less often, the wait doubling from the poll interval up to its ceiling', async () => {
+    assert.deepEqual(await idleWaits(7), [250, 500, 1_000, 2_000, 2_000, 2_000, 2_000]);
+  });
+
+  it('a poke while it is read skips the wait, and the waits start again from the poll interval', async () => {
+    // Poked during the 4th read: no wait after it, then 250 ms again.
+    assert.deepEqual(await idleWaits(7, { pokeAfter: [4] }), [250, 500, 1_000, 250, 500, 1_000]);
+  });
+
+  it('a record read starts the waits again from the poll interval', async () => {
+    // The 4th read finds a record (delivered at once, batch size 1); the 5th finds nothing again.
+    assert.deepEqual(await idleWaits(7, { recordAt: 4 }), [250, 500, 1_000, 250, 500, 1_000]);
+  });
+
+  it('without a ceiling above the poll interval, it is polled at that interval, as Lambda polls', async () => {
+    assert.deepEqual(
+      await idleWaits(5, {}, { pollIntervalMs: 250, maxIdlePollIntervalMs: 250 }),
+      [250, 250, 250, 250, 250],
+    );
   });
 });
