@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import HeaviestFirst from './test/setup/heaviest-first';
 
 /**
  * The whole suite on vitest: one project per kind of test (the folders under test/), one
@@ -91,6 +92,8 @@ export default defineConfig({
     // files are I/O-bound, so more of them run at once than there are cores.
     pool: 'forks',
     maxWorkers: 4,
+    // The longest files start first, the unit files fill in at the end (test/setup/heaviest-first.ts).
+    sequence: { sequencer: HeaviestFirst },
     // Generous, because the suite must pass on a machine whose CPUs are saturated by other work:
     // tests wait on the workflow and on DynamoDB Local, never on a wall-clock budget of their own.
     testTimeout: 120_000,

@@ -300,7 +300,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       maxIdlePollIntervalMs: IDLE_STREAM_POLL_MAX_MS,
     });
     closers.push(() => streams.stop());
-    // The functions' writes reach the stream at once; only other writers wait for an idle poll.
+    // The functions' writes are read within a poll interval; only other writers wait for an idle poll.
     runtime.observers.dynamo.add((record) => {
       if (!record.failed && WRITE_COMMANDS.has(record.command)) streams.poke();
     });

@@ -39,7 +39,7 @@ export interface StreamPollerOptions {
   pollIntervalMs?: number;
   /**
    * When set above pollIntervalMs, a shard that keeps reading nothing is polled less and less
-   * often, the wait doubling up to this, and `poke()` brings it back at once. The twin pokes on
+   * often, the wait doubling up to this, and `poke()` brings it back to pollIntervalMs. The twin pokes on
    * every write its functions make, so it pays for polling what it knows is idle (each poll is a
    * GetRecords per consumer and shard, which DynamoDB Local answers at a real CPU cost) only when
    * some other writer changes the table. Default: pollIntervalMs (a fixed interval, as Lambda's).
@@ -72,7 +72,7 @@ export interface StreamPoller {
   drained(timeoutMs?: number): Promise<void>;
   /** Counts per consumer since this poller started. */
   stats(): Record<string, ConsumerStats>;
-  /** The table was written: idle readers poll now, and at their base interval again. */
+  /** The table was written: idle readers poll within the base interval of their last poll, and at that interval again. */
   poke(): void;
 }
 
@@ -353,7 +353,8 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
 
     poke() {
       pokes += 1;
-      pauses.wake('poll');
+      // Not at once: a reader polls at most once per interval, however many writes come.
+      pauses.shorten(options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, 'poll');
     },
 
     stats: () => Object.fromEntries(consumers.map((state) => [state.spec.name, { ...state.stats }])),

@@ -50,7 +50,7 @@ export interface ReaderContext {
   pollIntervalMs: number;
   /** An idle shard's polls spread out, doubling from pollIntervalMs up to this, until records or a poke come. */
   maxIdlePollIntervalMs: number;
-  /** Bumped by each `poke()`: something was written, so an idle reader polls now and at its base interval again. */
+  /** Bumped by each `poke()`: something was written, so an idle reader polls at its base interval again. */
   pokes(): number;
   retryDelayScale: number;
   stopped(): boolean;
@@ -105,7 +105,6 @@ export class ShardReader {
     const { source } = this.ctx.consumer;
     while (!this.ctx.stopped()) {
       const generation = this.ctx.generation();
-      const pokes = this.ctx.pokes();
       let read = 0;
       if (!this.ended && this.matchedCount() < source.batchSize) {
         const page = await this.readPage();
@@ -130,8 +129,8 @@ export class ShardReader {
         this.ctx.finish();
         return;
       }
-      // An idle shard waits before its next poll, unless a drained() call or a poke came meanwhile.
-      if (read === 0 && generation === this.ctx.generation() && pokes === this.ctx.pokes()) {
+      // An idle shard waits before its next poll, unless a drained() call came meanwhile.
+      if (read === 0 && generation === this.ctx.generation()) {
         await this.ctx.pauses.sleep(this.idleWaitMs(), 'poll');
       }
     }
