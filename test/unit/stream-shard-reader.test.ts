@@ -82,17 +82,13 @@ function fakeShard(
 
 const keyOf = (record: DynamoDBRecord) => record.dynamodb?.Keys?.pk?.S as string;
 
-/** Reads the shard to its end (it must be closed) and says what happened. */
-async function readToEnd(
+/** A reader's context: one consumer of `source` (no filters, no window) on the shard of `api`; `overrides` replace the rest. */
+function readerContext(
   api: StreamApi,
-  source: Partial<StreamSource> = {},
-  context: Partial<ReaderContext> = {},
-): Promise<{ batches: string[][]; checkpoints: number[]; finished: number; lines: string[] }> {
-  const batches: string[][] = [];
-  const checkpoints: number[] = [];
-  const lines: string[] = [];
-  let finished = 0;
-  const reader = new ShardReader({
+  source: Partial<StreamSource>,
+  overrides: Partial<ReaderContext>,
+): ReaderContext {
+  return {
     api,
     streamArn: STREAM,
     shardId: 'shard-1',
@@ -102,12 +98,9 @@ async function readToEnd(
       { filters: [], batchSize: 3, batchingWindowSeconds: 0, ...source },
       {},
     ),
-    invoke: async (records) => {
-      batches.push(records.map(keyOf));
-      return { batchItemFailures: [] };
-    },
-    checkpoint: (sequenceNumber) => checkpoints.push(Number(sequenceNumber)),
-    finish: () => finished++,
+    invoke: async () => ({ batchItemFailures: [] }),
+    checkpoint: () => {},
+    finish: () => {},
     deadLetter: () => assert.fail('nothing is dead-lettered here'),
     stats: noStats(),
     pauses: new Pauses(),
@@ -118,10 +111,34 @@ async function readToEnd(
     stopped: () => false,
     generation: () => 0,
     progress: () => {},
-    log: (line) => lines.push(line),
+    log: () => {},
     now: Date.now,
-    ...context,
-  });
+    ...overrides,
+  };
+}
+
+/** Reads the shard to its end (it must be closed) and says what happened. */
+async function readToEnd(
+  api: StreamApi,
+  source: Partial<StreamSource> = {},
+  context: Partial<ReaderContext> = {},
+): Promise<{ batches: string[][]; checkpoints: number[]; finished: number; lines: string[] }> {
+  const batches: string[][] = [];
+  const checkpoints: number[] = [];
+  const lines: string[] = [];
+  let finished = 0;
+  const reader = new ShardReader(
+    readerContext(api, source, {
+      invoke: async (records) => {
+        batches.push(records.map(keyOf));
+        return { batchItemFailures: [] };
+      },
+      checkpoint: (sequenceNumber) => checkpoints.push(Number(sequenceNumber)),
+      finish: () => finished++,
+      log: (line) => lines.push(line),
+      ...context,
+    }),
+  );
   await reader.run();
   assert.equal(reader.finished, true);
   return { batches, checkpoints, finished, lines };
@@ -235,31 +252,13 @@ describe('an idle shard', () => {
       destroy: () => {},
     };
     const pauses = new RecordedPauses();
-    const reader = new ShardReader({
-      api,
-      streamArn: STREAM,
-      shardId: 'shard-1',
-      consumer: streamConsumer(
-        'reader-test',
-        'test/unit/stream-shard-reader.test.ts',
-        { filters: [], batchSize: 1, batchingWindowSeconds: 0 },
-        {},
+    const reader = new ShardReader(
+      readerContext(
+        api,
+        { batchSize: 1 },
+        { pauses, ...intervals, pokes: () => pokes, stopped: () => made >= polls },
       ),
-      invoke: async () => ({ batchItemFailures: [] }),
-      checkpoint: () => {},
-      finish: () => {},
-      deadLetter: () => assert.fail('nothing is dead-lettered here'),
-      stats: noStats(),
-      pauses,
-      ...intervals,
-      pokes: () => pokes,
-      retryDelayScale: 0,
-      stopped: () => made >= polls,
-      generation: () => 0,
-      progress: () => {},
-      log: () => {},
-      now: Date.now,
-    });
+    );
     await reader.run();
     return pauses.waits.filter(([, kind]) => kind === 'poll').map(([ms]) => ms);
   }
