@@ -56,21 +56,16 @@ const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
  */
 const IDLE_STREAM_POLL_MAX_MS = 2_000;
 
-/** The SDK commands that change items, as the functions' environments report them. */
+/**
+ * The commands that change items, as the functions' environments report them: the client's own
+ * names, which is what the document client's commands reach it as (local/local-iam.ts).
+ */
 const WRITE_COMMANDS = new Set([
   'PutItemCommand',
   'UpdateItemCommand',
   'DeleteItemCommand',
   'TransactWriteItemsCommand',
   'BatchWriteItemCommand',
-  'PutCommand',
-  'UpdateCommand',
-  'DeleteCommand',
-  'TransactWriteCommand',
-  'BatchWriteCommand',
-  'ExecuteStatementCommand',
-  'BatchExecuteStatementCommand',
-  'ExecuteTransactionCommand',
 ]);
 
 /** Variables of the developer's shell that reach the functions' environments (Lambda's start empty). */
