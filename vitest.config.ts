@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import HeaviestFirst from './test/setup/heaviest-first';
+import HeaviestFirst from './test/setup/heaviest-first.ts';
 
 /**
  * The whole suite on vitest: one project per kind of test (the folders under test/), one
