@@ -70,10 +70,17 @@ function claimsOf(token: string): Record<string, unknown> {
   }
 }
 
-/** Refuses early, with a useful message, when nothing answers at the URL. */
+/**
+ * Refuses early, with a useful message, when nothing answers at the URL. Only the connection
+ * decides: refused, unknown host, or no TCP handshake within undici's own connect timeout. Once
+ * connected, the probe waits for the answer however long it takes, with no clock of its own: a
+ * twin on a saturated machine can take many seconds to answer /health, and it is there all the
+ * same (a fixed 10 s limit here once failed an import against a healthy but busy twin).
+ */
 export async function checkReachable(url: string): Promise<void> {
   try {
-    await fetch(`${url}/health`, { signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(`${url}/health`);
+    await response.body?.cancel();
   } catch (error) {
     const cause = (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
     throw new TargetError(`Cannot reach ${url} (${cause}): is npm start running? Or pass --url.`);

@@ -15,7 +15,7 @@ import { duration, Progress } from '../../local/import/progress';
 import { RejectionReport } from '../../local/import/report';
 import { ResumeState, type StateIdentity } from '../../local/import/resume-state';
 import { apiRejection, MAX_BATCH_ITEMS } from '../../local/import/run-import';
-import { resolveTarget } from '../../local/import/target';
+import { checkReachable, resolveTarget, TargetError } from '../../local/import/target';
 
 const dir = mkdtempSync(join(tmpdir(), 'orderly-import-resume-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -398,5 +398,48 @@ describe('report, progress and target', () => {
     );
     const fromEnv = await resolveTarget({ env: { ORDERLY_URL: 'http://twin:1', ORDERLY_TOKEN: 'opaque' } });
     assert.deepEqual(fromEnv, { url: 'http://twin:1', token: 'opaque', tenant: 'unknown', user: 'unknown' });
+  });
+
+  it('the reachability check: any answer, however late or unhappy, means a twin is there; only a refused connection stops the import', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const server = createServer(async (req, res) => {
+      if (req.url === '/health') await held;
+      res.writeHead(req.url === '/health' ? 200 : 503).end();
+    });
+    server.listen(0);
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      let settled = false;
+      const probe = checkReachable(url).finally(() => {
+        settled = true;
+      });
+      // The answer is held back: the probe keeps waiting on the server, not on a clock of its own.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(settled, false);
+      release();
+      await probe;
+      await checkReachable(`${url}/unhealthy`); // a 503 is an answer too
+    } finally {
+      server.close();
+      await once(server, 'close');
+    }
+    // A port nobody listens on any more (a fresh one: the client may still pool sockets to the other).
+    const gone = createServer().listen(0);
+    await once(gone, 'listening');
+    const goneUrl = `http://127.0.0.1:${(gone.address() as AddressInfo).port}`;
+    gone.close();
+    await once(gone, 'close');
+    await assert.rejects(checkReachable(goneUrl), (error: Error) => {
+      assert.ok(error instanceof TargetError);
+      assert.match(
+        error.message,
+        /^Cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): is npm start running\?/,
+      );
+      return true;
+    });
   });
 });
