@@ -14,7 +14,12 @@ export interface TestTwinOptions {
   functionLogLevel?: string;
   /** More variables for every function (`ORDERLY_FAULTS` for failure tests). */
   functionVariables?: Record<string, string>;
-  /** Environments per function at most (the twin's default: twice the CPU count). */
+  /**
+   * Environments per function at most: 2 unless a test asks for more. Two invocations of one
+   * function still overlap (every race the tests stage needs no more), and a burst of requests
+   * queues for a warm environment instead of paying cold starts the twin's default (twice the CPU
+   * count, 4 here) would add: each costs ~0.6 s of CPU, and up to four files run at once.
+   */
   maxEnvironmentsPerFunction?: number;
 }
 
@@ -45,7 +50,7 @@ export async function startTestTwin(options: TestTwinOptions = {}): Promise<Test
     tablePrefix,
     retryIntervalScale: options.retryIntervalScale ?? 0.01,
     functionVariables: options.functionVariables,
-    maxEnvironmentsPerFunction: options.maxEnvironmentsPerFunction,
+    maxEnvironmentsPerFunction: options.maxEnvironmentsPerFunction ?? 2,
     // Warnings and errors are kept to explain a failing test (test/support/server-log.ts).
     functionLogLevel: options.functionLogLevel ?? process.env.ORDERLY_TEST_FUNCTION_LOG_LEVEL ?? 'WARN',
     functionLog: (record) => {
