@@ -54,5 +54,10 @@ export default {
   // Anchored at the root: functions/reports is source.
   ignorePatterns: ['/.stryker-tmp*', '/reports', '/coverage', '/cdk.out', '/.data', '/dist'],
   cleanTempDir: 'always',
+  // MUTATION_IGNORE_STATIC=1 leaves out static mutants (module-level code, such as a task's name or a
+  // schema built at import): each of them reruns every related test, and their results here are not
+  // trustworthy: ReserveStock's task name, emptied, "survived" 163 tests although one of them fails
+  // when the same change is made by hand.
+  ignoreStatic: process.env.MUTATION_IGNORE_STATIC === '1',
   thresholds: { high: 90, low: 80, break: null },
 };

@@ -16,6 +16,7 @@ const { cancelOrder } = await import('../../functions/orders/cancel-order');
 const { TENANT_WIDE } = await import('../../functions/orders/partner-scope');
 const { adjustStock } = await import('../../functions/products/store');
 const reserveStock = (await import('../../functions/workflow/reserve-stock')).handler;
+const { reserveOrderStock } = await import('../../functions/workflow/reservation');
 
 orders.recordWorkflow();
 const run = (event: object) => reserveStock(event, fakeContext()) as Promise<any>;
@@ -132,5 +133,44 @@ describe('workflow task: ReserveStock', () => {
       message: 'ReserveStock does not handle an order in status PENDING_APPROVAL.',
     });
     assert.deepEqual(await orders.stockOf(t, 'WIDGET'), { onHand: 10, reserved: 0, available: 10 });
+  });
+
+  it('an order another step moved on meanwhile is a changed order to read again, not a stock shortage', async () => {
+    const t = await orders.setUpTenant({ products });
+    const order = await orders.submitOrder(t, [{ sku: 'WIDGET', quantity: 3 }]);
+    await orders.approve(t, order.id);
+    const stale = await getOrderRecord(t.tenantId, order.id);
+    await run({ tenantId: t.tenantId, orderId: order.id });
+
+    // The stock is there (7 of 10 available); only the order's version condition fails.
+    await assert.rejects(reserveOrderStock(t.tenantId, stale, new Date()), {
+      name: 'OrderChangedError',
+      message: `Order '${order.id}' changed while this request ran; retry.`,
+    });
+    assert.deepEqual(await orders.stockOf(t, 'WIDGET'), { onHand: 10, reserved: 3, available: 7 });
+  });
+
+  it('an error other than a cancelled transaction passes through as it is', async () => {
+    const t = await orders.setUpTenant({ products });
+    const order = await orders.submitOrder(t, [{ sku: 'WIDGET', quantity: 1 }]);
+    await orders.approve(t, order.id);
+    const record = await getOrderRecord(t.tenantId, order.id);
+    const table = process.env.DOMAIN_TABLE_NAME;
+    process.env.DOMAIN_TABLE_NAME = `${table}-missing`;
+    try {
+      await assert.rejects(reserveOrderStock(t.tenantId, record, new Date()), {
+        name: 'ResourceNotFoundException',
+      });
+    } finally {
+      process.env.DOMAIN_TABLE_NAME = table;
+    }
+    assert.equal((await getOrderRecord(t.tenantId, order.id)).status, 'APPROVED');
+  });
+
+  it('refuses input it cannot use with InvalidTaskInput, naming the task', async () => {
+    await assert.rejects(run({ tenantId: 't' }), {
+      name: 'InvalidTaskInput',
+      message: 'reserveStock got input it cannot use: 1 issue(s).',
+    });
   });
 });
