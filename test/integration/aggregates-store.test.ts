@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { afterAll, describe, it } from 'vitest';
+import { afterAll, describe, it, vi } from 'vitest';
 import { applyTransaction } from '../../functions/aggregates/apply';
 import { contribution } from '../../functions/aggregates/contributions';
 import { deltas } from '../../functions/aggregates/deltas';
@@ -10,6 +10,7 @@ import { type Image, readImage } from '../../functions/aggregates/images';
 import { planTransactions } from '../../functions/aggregates/plan';
 import { defaultZoneHistory } from '../../functions/settings/time-zone';
 import { documentClient, dynamodb } from '../../functions/shared/db/client';
+import { logger } from '../../functions/shared/logger';
 import { createTestTables } from '../support/database';
 import { fakeContext, invoke, principal, uniqueTenant } from '../support/invoke';
 import { meteredFunctions } from '../support/metered';
@@ -267,6 +268,55 @@ describe('when a record or its transaction fails', () => {
     assert.deepEqual(result.response, { batchItemFailures: [] });
     assert.deepEqual(result.byCommand, {}, 'reads and writes nothing');
     assert.deepEqual((await report(tenant, 'needs', MARCH)).body.rows, []);
+  });
+
+  it('warns of each image it cannot read, with its record and why, and of no readable one', async () => {
+    const tenant = uniqueTenant('warn');
+    const need = (n: number) => needItem(tenant, { id: id('W'), receivedAt: `2026-03-1${n}T09:00:00.000Z` });
+    const readable = changeRecord(undefined, need(1));
+    const unreadable = changeRecord(undefined, { ...need(2), receivedAt: 'soon' });
+    // Counted, then changed so that it cannot be read: it counts nowhere from then on.
+    const moved = need(3);
+    assert.deepEqual((await deliver([changeRecord(undefined, moved)])).response, { batchItemFailures: [] });
+    const spoilt = changeRecord(moved, { ...moved, channel: '' });
+    // A record without its `dynamodb` part (no images, no sequence number) counts nowhere, silently.
+    const bare: DynamoDBRecord = {
+      eventID: `bare-${process.pid}`,
+      eventName: 'REMOVE',
+      eventSource: 'aws:dynamodb',
+    };
+    const warn = vi.spyOn(logger, 'warn');
+    try {
+      const result = await deliver([readable, unreadable, bare, spoilt]);
+      assert.deepEqual(result.response, { batchItemFailures: [] });
+      assert.deepEqual(warn.mock.calls, [
+        [
+          'image counts in no aggregate',
+          {
+            sequenceNumber: unreadable.dynamodb?.SequenceNumber,
+            image: 'NewImage',
+            reason: 'receivedAt: must be an ISO 8601 time',
+          },
+        ],
+        [
+          'image counts in no aggregate',
+          {
+            sequenceNumber: spoilt.dynamodb?.SequenceNumber,
+            image: 'NewImage',
+            reason: 'channel: Too small: expected string to have >=1 characters',
+          },
+        ],
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
+    // The readable need counts; the spoilt one is taken back out of the count.
+    assert.deepEqual(
+      (await report(tenant, 'needs', { period: 'day', ...MARCH })).body.rows.map(
+        (r: { period: string; needs: number }) => [r.period, r.needs],
+      ),
+      [['2026-03-11', 1]],
+    );
   });
 
   it('stops the batch at a record it cannot compute, having applied those before it', async () => {

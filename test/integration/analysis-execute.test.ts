@@ -258,14 +258,22 @@ describe('a run that does not succeed in everything', () => {
     const run = await queue(t.tenantId);
     const table = process.env.AGGREGATES_TABLE_NAME;
     process.env.AGGREGATES_TABLE_NAME = 'no-such-aggregates-table';
+    const shown: { phase: string; progress: unknown }[] = [];
     try {
-      await execute(run);
+      await execute(run, {
+        progress: { onUpdate: (u) => shown.push({ phase: u.phase, progress: u.progress }) },
+      });
     } finally {
       process.env.AGGREGATES_TABLE_NAME = table;
     }
     const after = await stored(run);
     assert.equal(after.status, 'FAILED');
     assert.equal(after.error.phase, 'reading');
+    // The item showed the reading phase before anything was read, and still shows the phase it failed in.
+    const nothingRead = { recordsRead: 0, expectedRecords: null, percent: null };
+    assert.deepEqual(shown, [{ phase: 'reading', progress: nothingRead }]);
+    assert.equal(after.phase, 'reading');
+    assert.deepEqual(after.progress, nothingRead);
     assert.match(after.error.message, /resource|table/i);
     assert.ok(after.finishedAt && after.durationMs >= 0);
     assert.deepEqual(await Promise.all(ALL.map((kind) => pointer(t.tenantId, kind))), before);

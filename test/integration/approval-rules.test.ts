@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, it } from 'vitest';
 import { defineRule } from '../../functions/approvals/rules';
 import { createTestTables } from '../support/database';
@@ -273,6 +273,55 @@ describe('approval rules against DynamoDB Local', () => {
     assert.equal(bSaves.headers.etag, '"1"');
     const ofA = await invoke(get, { routeKey: GET, principal: a });
     assert.deepEqual(ofA.body.rules, custom.rules);
+  });
+
+  it('keeps a tenant’s rules in one item at T#<tenant>#APPROVAL_RULES#current, and reads them from there', async () => {
+    const tenant = uniqueTenant();
+    const KEY = { pk: `T#${tenant}#APPROVAL_RULES#current`, sk: 'APPROVAL_RULES' };
+    assert.deepEqual(approvalRulesKey(tenant), KEY);
+    const saved = await invoke(put, {
+      routeKey: PUT,
+      headers: { 'if-match': '"0"' },
+      body: custom,
+      principal: principal(tenant, ['admin'], 'admin-7'),
+    });
+    assert.equal(saved.status, 200);
+    const { Item } = await documentClient.send(
+      new GetCommand({ TableName: tables.domain, Key: KEY, ConsistentRead: true }),
+    );
+    assert.deepEqual(Item, {
+      ...KEY,
+      entity: 'APPROVAL_RULES',
+      tenantId: tenant,
+      rules: custom.rules,
+      version: 1,
+      updatedAt: saved.body.updatedAt,
+      updatedBy: 'admin-7',
+    });
+
+    // An item already stored there (saved by an earlier release) is the rule set in force.
+    const other = uniqueTenant();
+    const stored = {
+      pk: `T#${other}#APPROVAL_RULES#current`,
+      sk: 'APPROVAL_RULES',
+      entity: 'APPROVAL_RULES',
+      tenantId: other,
+      rules: custom.rules,
+      version: 4,
+      updatedAt: '2026-03-01T10:00:00.000Z',
+      updatedBy: 'admin-1',
+    };
+    await documentClient.send(new PutCommand({ TableName: tables.domain, Item: stored }));
+    const read = await invoke(get, { routeKey: GET, principal: principal(other, ['admin']) });
+    assert.equal(read.status, 200);
+    assert.equal(read.headers.etag, '"4"');
+    assert.deepEqual(read.body, {
+      ...defaultRuleSet(),
+      rules: custom.rules,
+      version: 4,
+      updatedAt: '2026-03-01T10:00:00.000Z',
+      updatedBy: 'admin-1',
+    });
   });
 
   it('lets exactly one of two concurrent saves of one version win', async () => {

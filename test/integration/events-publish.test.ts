@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { afterAll, afterEach, describe, it } from 'vitest';
+import { afterAll, afterEach, describe, it, vi } from 'vitest';
 import { toDomainEvent } from '../../functions/events/envelope';
 import { functionName, functions } from '../../functions/manifest';
 import { newId } from '../../functions/shared/ids';
@@ -199,6 +199,43 @@ describe('the twin’s EventBridge endpoint', () => {
         new PutEventsCommand({ Entries: [entry({ Detail: JSON.stringify({ x: 'x'.repeat(262_144) }) })] }),
       ),
       { name: 'ValidationException' },
+    );
+  });
+
+  it('counts an entry’s Time (14 bytes) against the 256 KiB request limit, and stamps the event with it', async () => {
+    const client = clientAs('local');
+    const overLimit = {
+      name: 'ValidationException',
+      message: 'Total size of the entries in the request is over the limit.',
+    };
+    // Source "test" and DetailType "probe" are 9 bytes; {"pad":"…"} is 10 bytes and its padding.
+    const detailOf = (bytes: number) => JSON.stringify({ pad: 'x'.repeat(bytes - 10) });
+    const full = entry({ Detail: detailOf(262_144 - 9) });
+    const at = new Date('2030-01-02T03:04:05.000Z');
+
+    // Without a Time, exactly 256 KiB is within the limit, and the event is stamped when the bus takes it.
+    const now = new Date('2029-06-07T08:09:10.000Z');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(now);
+    try {
+      const accepted = await client.send(new PutEventsCommand({ Entries: [full] }));
+      assert.equal(accepted.FailedEntryCount, 0);
+    } finally {
+      vi.useRealTimers();
+    }
+    assert.deepEqual(bus.events().at(-1)?.time, now);
+
+    // The same entry with a Time is 14 bytes over; 14 bytes less of Detail make room for it.
+    await assert.rejects(client.send(new PutEventsCommand({ Entries: [{ ...full, Time: at }] })), overLimit);
+    const timed = entry({ Detail: detailOf(262_144 - 9 - 14), Time: at });
+    const accepted = await client.send(new PutEventsCommand({ Entries: [timed] }));
+    assert.equal(accepted.FailedEntryCount, 0);
+    assert.deepEqual(bus.events().at(-1)?.time, at);
+    await assert.rejects(
+      client.send(
+        new PutEventsCommand({ Entries: [entry({ Detail: detailOf(262_144 - 9 - 13), Time: at })] }),
+      ),
+      overLimit,
     );
   });
 });

@@ -5,10 +5,11 @@ import { createTestTables } from '../support/database';
 import { invoke, principal } from '../support/invoke';
 
 const tables = await createTestTables();
-const { recordWorkflow, setUpTenant } = await import('../support/orders');
+const { level, recordWorkflow, requireApproval, setUpTenant } = await import('../support/orders');
 const { handler: create } = await import('../../functions/orders/create');
 const { handler: list } = await import('../../functions/orders/list');
 const { handler: timeline } = await import('../../functions/orders/timeline');
+const { handler: get } = await import('../../functions/orders/get');
 
 const port = recordWorkflow();
 const POST = 'POST /v1/orders';
@@ -226,6 +227,36 @@ describe('POST /v1/orders', () => {
     // Replays of a still-SUBMITTED order start it again: the same name and input, which Step
     // Functions answers as the running execution (at most one execution per order).
     assert.deepEqual([...new Set(startsFor(t.tenantId).map((s) => s.name))], [retry.body.id]);
+  });
+
+  it('a retried create of an order no longer SUBMITTED answers with the order as it is now and starts nothing', async () => {
+    const t = await setUpTenant();
+    const body = { customerId: t.customerId, currency: 'EUR', lines: [{ sku: 'WIDGET', quantity: 1 }] };
+    const headers = { 'idempotency-key': 'order-key-moved-on' };
+    const first = await post(t.sales, body, headers);
+    assert.equal(first.status, 201);
+    const id = first.body.id as string;
+    const started = [
+      { stateMachine: 'orderLifecycle', name: id, input: { tenantId: t.tenantId, orderId: id } },
+    ];
+    assert.deepEqual(port.startsOf(id), started);
+
+    // Its workflow has run: Advance moved it on (one approver level is required).
+    await requireApproval(t, id, [level('approver')]);
+    const current = await invoke(get, {
+      routeKey: 'GET /v1/orders/{orderId}',
+      pathParameters: { orderId: id },
+      principal: t.sales,
+    });
+    assert.equal(current.body.status, 'PENDING_APPROVAL');
+
+    const retry = await post(t.sales, body, headers);
+    assert.equal(retry.status, 201);
+    assert.equal(retry.headers['idempotent-replayed'], 'true');
+    assert.equal(retry.headers.etag, current.headers.etag);
+    assert.deepEqual(retry.body, current.body);
+    // Only a SUBMITTED order may lack its execution: this one has it, so the retry starts none.
+    assert.deepEqual(port.startsOf(id), started);
   });
 
   it('is for sales, admin and integration only', async () => {

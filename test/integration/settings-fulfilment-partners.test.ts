@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, it } from 'vitest';
 import type { Principal } from '../../functions/shared/auth/principal';
 import type { HttpLambda } from '../../functions/shared/http/handler';
@@ -11,6 +12,8 @@ import { requestCounter } from '../support/request-count';
 const tables = await createTestTables();
 const { handler: get } = await import('../../functions/settings/get');
 const { handler: put } = await import('../../functions/settings/put');
+const store = await import('../../functions/settings/store');
+const { documentClient } = await import('../../functions/shared/db/client');
 afterAll(async () => {
   await tables.drop();
 });
@@ -107,6 +110,43 @@ describe('the fulfilment-partner routing of a tenant', () => {
     const now = await read(admin);
     assert.equal(now.headers.etag, '"2"');
     assert.deepEqual({ ...now.body, updatedAt: undefined }, { ...same.body, updatedAt: undefined });
+  });
+
+  it('reads an item that does not say who saved it as the routing, its version and time, and no updatedBy', async () => {
+    const tenant = uniqueTenant('fp');
+    const routing = {
+      defaultPartnerId: 'acme-logistics',
+      byCategory: { machines: 'heavy-haul' },
+      byCustomer: {},
+    };
+    await documentClient.send(
+      new PutCommand({
+        TableName: tables.domain,
+        Item: {
+          ...store.partnerRoutingKey(tenant),
+          entity: 'SETTINGS',
+          tenantId: tenant,
+          ...routing,
+          version: 3,
+          updatedAt: '2026-03-01T10:00:00.000Z',
+        },
+      }),
+    );
+    const expected = { ...routing, version: 3, updatedAt: '2026-03-01T10:00:00.000Z' };
+    const stored = await store.getPartnerRouting(tenant, { consistentRead: true });
+    assert.deepEqual(stored, { routing, version: 3, updatedAt: '2026-03-01T10:00:00.000Z' });
+    assert.deepEqual(store.toFulfilmentPartners(stored), expected);
+    const res = await read(principal(tenant, ['admin']));
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.etag, '"3"');
+    assert.deepEqual(res.body, expected);
+    // Never saved: the defaults, version 0, neither when nor by whom.
+    assert.deepEqual(store.toFulfilmentPartners(await store.getPartnerRouting(uniqueTenant('fp'))), {
+      defaultPartnerId: 'in-house',
+      byCategory: {},
+      byCustomer: {},
+      version: 0,
+    });
   });
 
   it('lets one of two admins saving from the same version win; the other gets 412 and leaves no record', async () => {

@@ -116,6 +116,65 @@ describe('the stored model', () => {
     assert.throws(() => modelFromBytes(longer), /cut short or has bytes after its end/);
   });
 
+  it('lays a model out as documented, starting with the magic header "OTC1", and refuses bytes with another header', () => {
+    const model: TextClassifierModel = {
+      format: 'tfidf-logistic/1',
+      labels: ['repair', 'quote'],
+      tokenizer: DEFAULT_TOKENIZER,
+      vocabulary: ['pump', 'price'],
+      idf: [1.5, 2],
+      weights: [0.5, -0.5, -0.25, 0.75],
+      bias: [0.125, -0.125],
+      prior: [0.5, 0.5],
+      trainedOn: 40,
+    };
+    const bytes = modelToBytes(model);
+    const encoder = new TextEncoder();
+    const header = encoder.encode(
+      '{"format":"tfidf-logistic/1","labels":["repair","quote"],' +
+        '"tokenizer":{"version":1,"ngrams":2,"stopWords":"en"},"prior":[0.5,0.5],"trainedOn":40,"terms":2}',
+    );
+    const terms = encoder.encode('pump\nprice');
+    const u32 = (n: number) => {
+      const out = new Uint8Array(4);
+      new DataView(out.buffer).setUint32(0, n, true);
+      return out;
+    };
+    const f32 = (values: number[]) => {
+      const out = new Uint8Array(4 * values.length);
+      const view = new DataView(out.buffer);
+      for (const [i, v] of values.entries()) view.setFloat32(4 * i, v, true);
+      return out;
+    };
+    const expected = [
+      [0x4f, 0x54, 0x43, 0x31], // "OTC1"
+      u32(header.length),
+      header,
+      u32(terms.length),
+      terms,
+      f32([1.5, 2, 0.5, -0.5, -0.25, 0.75, 0.125, -0.125]),
+    ].flatMap((part) => Array.from(part));
+    assert.deepEqual(Array.from(bytes), expected);
+    assert.equal(new TextDecoder().decode(bytes.subarray(0, 4)), 'OTC1');
+    assert.deepEqual(modelFromBytes(bytes), model);
+
+    const refused = { name: 'Error', message: 'Not a stored text classifier.' };
+    // Any one of the four magic bytes changed (a later format, another file, lower case).
+    for (const [at, byte] of [
+      [0, 0x6f],
+      [1, 0x00],
+      [2, 0x44],
+      [3, 0x32],
+    ] as const) {
+      const other = bytes.slice();
+      other[at] = byte;
+      assert.throws(() => modelFromBytes(other), refused, `byte ${at}`);
+    }
+    // Too short to hold the header.
+    assert.throws(() => modelFromBytes(bytes.slice(0, 3)), refused);
+    assert.throws(() => modelFromBytes(new Uint8Array(0)), refused);
+  });
+
   it('throws rather than write more than the limit when even the labels do not fit', () => {
     const labels = Array.from({ length: 20_000 }, (_, i) => `a_need_type_with_a_rather_long_name_${i}`);
     const model: TextClassifierModel = {

@@ -48,6 +48,43 @@ describe('the need tokenizer', () => {
     ]);
   });
 
+  describe("drops a possessive 's exactly: after a letter or digit, before anything but a letter or digit", () => {
+    // Stop words kept, so that only the possessive rule decides what is left.
+    const all = (text: string) => words(text, { version: 1, ngrams: 1, stopWords: 'none' });
+
+    it('with each kind of apostrophe: straight, typographic and the modifier letter', () => {
+      assert.deepEqual(all("John's"), ['john']);
+      assert.deepEqual(all('John\u2019s'), ['john']);
+      assert.deepEqual(all('John\u02bcs'), ['john']);
+      assert.deepEqual(all("John's pump"), ['john', 'pump']);
+    });
+
+    it('after a digit', () => {
+      assert.deepEqual(all("2024's"), ['2024']);
+      assert.deepEqual(all("the 2024's valves"), ['the', '2024', 'valves']);
+    });
+
+    it('not without a letter or digit before it', () => {
+      assert.deepEqual(all("'s"), []);
+      assert.deepEqual(all("'st"), ['st']);
+      assert.deepEqual(all("pump 's valve"), ['pump', 'valve']);
+      assert.deepEqual(all("pump 'st valve"), ['pump', 'st', 'valve']);
+    });
+
+    it('not when a letter or digit follows: the apostrophe is inside one word', () => {
+      assert.deepEqual(all("it'sx"), ['itsx']);
+      assert.deepEqual(all("John'st"), ['johnst']);
+      assert.deepEqual(all("John's2"), ['johns2']);
+      // Only an apostrophe followed by s: the s of a plain word stays.
+      assert.deepEqual(all('pumps'), ['pumps']);
+    });
+
+    it('at the end of the text and before punctuation', () => {
+      assert.deepEqual(all("the valve of John's"), ['the', 'valve', 'of', 'john']);
+      assert.deepEqual(all("John's, Mary's. Tom's! (Ann's)"), ['john', 'mary', 'tom', 'ann']);
+    });
+  });
+
   it('splits on punctuation, symbols and underscores, and keeps numbers of two digits or more', () => {
     assert.deepEqual(words('Order #4711: valve-seal/kit, 3x DN50_flange; 7 units'), [
       'order',

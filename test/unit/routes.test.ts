@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { httpFunctions } from '../../functions/manifest';
-import { MalformedPathError } from '../../local/gateway/problems';
+import { MalformedPathError, RouteNotFoundError } from '../../local/gateway/problems';
 import { compileRoutes } from '../../local/gateway/routes';
 
 const router = compileRoutes(httpFunctions);
@@ -44,5 +44,28 @@ describe('local route matching', () => {
     assert.equal(new Set(keys).size, keys.length);
     const ids = httpFunctions.map((fn) => fn.operation.operationId);
     assert.equal(new Set(ids).size, ids.length);
+  });
+});
+
+describe('the gateway’s 404 for a route it does not have', () => {
+  it('says the method and path it matched nothing for, and which methods the path answers', () => {
+    const wrongMethod = new RouteNotFoundError('DELETE', '/v1/customers', ['GET', 'POST']);
+    assert.equal(wrongMethod.statusCode, 404);
+    assert.equal(wrongMethod.type, 'route-not-found');
+    assert.equal(wrongMethod.title, 'No such route');
+    assert.equal(wrongMethod.detail, 'No route matches DELETE /v1/customers; this path answers GET, POST.');
+    assert.equal(
+      new RouteNotFoundError('GET', '/v1/nothing-here', []).detail,
+      'No route matches GET /v1/nothing-here.',
+    );
+  });
+
+  it('quotes at most 20 characters of the method and 200 of the path', () => {
+    const method = 'M'.repeat(25);
+    const path = `/${'p'.repeat(250)}`;
+    assert.equal(
+      new RouteNotFoundError(method, path, []).detail,
+      `No route matches ${'M'.repeat(20)}… /${'p'.repeat(199)}….`,
+    );
   });
 });

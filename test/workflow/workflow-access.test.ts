@@ -111,6 +111,25 @@ describe('local IAM and the Step Functions API of the twin', () => {
     );
   });
 
+  it('starts an execution without input on {}, and refuses input that is not JSON as AWS does', async () => {
+    const bare = await as('local').send(new StartExecutionCommand({ stateMachineArn, name: 'no-input' }));
+    const described = await as('local').send(
+      new DescribeExecutionCommand({ executionArn: bare.executionArn }),
+    );
+    assert.equal(described.input, '{}');
+    await runner.waitForExecution('no-input');
+
+    await assert.rejects(
+      as('local').send(new StartExecutionCommand({ stateMachineArn, name: 'bad-input', input: '{not json' })),
+      (error: Error) => {
+        assert.equal(error.name, 'InvalidExecutionInput');
+        assert.equal(error.message, 'input is not valid JSON');
+        return true;
+      },
+    );
+    assert.equal(runner.execution('bad-input'), undefined, 'a refused input starts nothing');
+  });
+
   it('does not restrict callers that are not functions (the twin itself, tests)', async () => {
     await start('local', 'resumed');
     const task = await runner.waitForTaskToken('resumed', 'AwaitApproval');
