@@ -88,9 +88,10 @@ export const JAR_DIR = (() => {
  * and two JVM settings for a machine of few cores that DynamoDB Local shares with the twin:
  * only the quick C1 compiler (`TieredStopAtLevel=1`) and the single-threaded serial collector.
  * The optimising C2 compiler and G1's concurrent threads spent more CPU than they saved on a
- * table of test or demo size: four end-to-end test files cost DynamoDB Local 26–32 s of CPU with
- * the JVM's defaults and 12–16 s with these, the files' own time unchanged (measured in one
- * session on 2 cores).
+ * table of test or demo size. Measured in one session on 2 cores, each run alternated with one on
+ * the JVM's defaults: two DynamoDB-heavy integration files cost DynamoDB Local 17–19 s of CPU
+ * instead of 33–35 s and finished in 22–24 s instead of 28 s; four end-to-end files, 12–16 s of
+ * CPU instead of 26–32 s.
  */
 export function javaArgs(port: number, path: string | null): string[] {
   return [
