@@ -102,9 +102,12 @@ export default defineConfig({
     projects: [
       project('unit'),
       project('integration'),
-      project('workflow'),
+      // A file's first test pays its twin's cold starts (~15–30 of ~0.6 s CPU each): on 2 cores
+      // saturated by other work that outlasted 120 s (approval's first test, in CI beside a
+      // mutation run). They wait on the workflow, not on this budget; it only ends a hung test.
+      project('workflow', { testTimeout: 300_000 }),
       project('workflow-runner'),
-      project('e2e'),
+      project('e2e', { testTimeout: 300_000 }),
       project('infra'),
       // Property-based fuzzing of the whole API on one twin (test/fuzz/api.test.ts; `npm run fuzz` runs it longer).
       project('fuzz'),
