@@ -103,7 +103,7 @@ describe('DynamoDB Local does not outlive the twin that started it', () => {
     assert.equal(read.status, 200, read.text);
     assert.equal(read.body.name, 'Written before the crash Ltd');
     await stop(second);
-  }, 300_000);
+  });
 
   it('a DynamoDB Local left running on the data directory is stopped before the next start runs its own', async () => {
     const first = await npmStart();
@@ -146,5 +146,5 @@ describe('DynamoDB Local does not outlive the twin that started it', () => {
     assert.equal(read.body.name, 'Written before the leftover Ltd');
     await stop(second);
     assert.equal(existsSync(pidFile), false, 'a clean stop removes the pid file');
-  }, 300_000);
+  });
 });

@@ -50,7 +50,7 @@ describe('exactly once: a create that dies after its commit', () => {
     const stock = (await api.get(`/v1/products/${product.body.id}`)).body.stock;
     assert.equal(stock.reserved, reservedTotal);
     assert.equal(stock.available, 1000 - reservedTotal);
-  }, 300_000);
+  });
 });
 
 async function waitUntil<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {

@@ -46,5 +46,5 @@ describe('exactly once: a create that passes its time limit after its commit', (
       const events = (await api.get(`/v1/orders/${id}/timeline`)).body.items as { type: string }[];
       assert.equal(events.filter((e) => e.type === 'ORDER_SUBMITTED').length, 1);
     }
-  }, 300_000);
+  });
 });

@@ -13,10 +13,7 @@ const twin = await startTestTwin();
 describe('a need answered by an order, over HTTP', () => {
   afterAll(() => twin.stop());
 
-  // Cold starts of a dozen functions on a busy machine: more than the default test timeout.
-  it('NEW → QUALIFIED by hand, IN_PROGRESS when the order is placed, FULFILLED with its evaluation and rating when it closes', {
-    timeout: 300_000,
-  }, async () => {
+  it('NEW → QUALIFIED by hand, IN_PROGRESS when the order is placed, FULFILLED with its evaluation and rating when it closes', async () => {
     const shop = await openShop(twin);
     const created = await shop.sales.post(
       '/v1/needs',

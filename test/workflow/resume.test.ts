@@ -20,10 +20,7 @@ import {
  * stored status and carries on where the order is.
  */
 describe('workflow: resume after the twin stops', () => {
-  // Two twin starts and a stop: on a saturated CI machine this outlasts the 120 s default.
-  it('resumes an order that waited for approval; approved after the restart, it closes', {
-    timeout: 300_000,
-  }, async () => {
+  it('resumes an order that waited for approval; approved after the restart, it closes', async () => {
     let twin: TestTwin = await startTestTwin();
     onTestFinished(() => twin.stop());
     let shop = await openShop(twin);
