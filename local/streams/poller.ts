@@ -22,6 +22,7 @@ import { compareSequenceNumbers } from './records';
 import { type ConsumerStats, noStats, ShardReader } from './shard-reader';
 import { type ShardSummary, shardsToStart } from './shards';
 import { createStreamApi } from './stream-api';
+import { ShardTips } from './tips';
 
 export type { DeadLetter } from './dead-letters';
 export type { ConsumerStats } from './shard-reader';
@@ -96,7 +97,7 @@ interface ConsumerState {
 /**
  * The local twin's stand-in for Lambda's event source mappings on a DynamoDB stream: every
  * consumer reads every shard of the table's stream on its own (a failing consumer holds no other
- * back), following shard splits parent before child, and gets Lambda's own event, filters,
+ * back; only a read that found nothing is shared, tips.ts), following shard splits parent before child, and gets Lambda's own event, filters,
  * batching, retries, bisection and partial batch failures. Checkpoints and dead letters live
  * under `stateDir` (`.data/streams/` for `npm start`); a consumer without a checkpoint starts at
  * the oldest record the stream keeps (TRIM_HORIZON), so the outbox loses nothing.
@@ -126,6 +127,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   setMaxListeners(0, abort.signal);
   const api = createStreamApi(options.dynamoDbEndpoint, abort.signal);
   const pauses = new Pauses();
+  const tips = new ShardTips();
 
   let streamArn: string;
   let shards: ShardSummary[];
@@ -230,6 +232,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
           maxIdlePollIntervalMs:
             options.maxIdlePollIntervalMs ?? options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
           pokes: () => pokes,
+          tips,
           retryDelayScale: options.retryDelayScale ?? 1,
           stopped: () => stopped,
           generation: () => generation,

@@ -7,6 +7,7 @@ import { matchesAnyFilter } from './filter';
 import type { Pauses } from './pauses';
 import { toLambdaRecord } from './records';
 import type { Position, StreamApi } from './stream-api';
+import type { EmptyRead, ShardTips } from './tips';
 
 /** What the poller counts per consumer. */
 export interface ConsumerStats extends DeliveryCounts {
@@ -52,6 +53,8 @@ export interface ReaderContext {
   maxIdlePollIntervalMs: number;
   /** Bumped by each `poke()`: something was written, so an idle reader polls at its base interval again. */
   pokes(): number;
+  /** Shared by the readers of the stream: a read just made by another consumer at the same position (tips.ts). */
+  tips?: ShardTips;
   retryDelayScale: number;
   stopped(): boolean;
   /** Bumped by each `drained()` call; a read that starts after it sees everything written before. */
@@ -107,7 +110,7 @@ export class ShardReader {
       const generation = this.ctx.generation();
       let read = 0;
       if (!this.ended && this.matchedCount() < source.batchSize) {
-        const page = await this.readPage();
+        const page = await this.readPage(generation);
         if (page === undefined) continue;
         read = page.records.length;
         if (read > 0) this.idlePolls = 0;
@@ -233,12 +236,24 @@ export class ShardReader {
    * record kept when the checkpoint is older than the stream's 24 hours (said loudly: records
    * were lost). Undefined after any other error, once the pause after it is over.
    */
-  private async readPage(): Promise<{ records: _Record[]; next?: string } | undefined> {
-    const { api, streamArn, shardId } = this.ctx;
+  private async readPage(generation: number): Promise<{ records: _Record[]; next?: string } | undefined> {
+    const { api, streamArn, shardId, tips } = this.ctx;
+    const read: EmptyRead = {
+      after: this.position ?? '',
+      generation,
+      pokes: this.ctx.pokes(),
+      startedAt: performance.now(),
+    };
+    // Another consumer at this very position has just found nothing: so would this read.
+    if (this.iterator !== undefined && tips?.answered(shardId, read, this.ctx.pollIntervalMs)) {
+      return { records: [], next: this.iterator };
+    }
     try {
       if (this.iterator === undefined) this.iterator = await this.newIterator();
       const page = await api.records(this.iterator);
       this.errorStreak = 0;
+      if (page.records.length > 0) tips?.foundRecords(shardId, read.after);
+      else if (page.next !== undefined) tips?.foundNothing(shardId, read);
       return page;
     } catch (error) {
       if (this.ctx.stopped()) return undefined;

@@ -6,6 +6,7 @@ import { type StreamSource, streamConsumer } from '../../functions/manifest';
 import { type PauseKind, Pauses } from '../../local/streams/pauses';
 import { noStats, type ReaderContext, ShardReader } from '../../local/streams/shard-reader';
 import type { Position, StreamApi } from '../../local/streams/stream-api';
+import { ShardTips } from '../../local/streams/tips';
 
 /**
  * One consumer reading one shard, on a stand-in for the Streams API. A stand-in because what these
@@ -282,5 +283,86 @@ describe('an idle shard', () => {
       await idleWaits(5, {}, { pollIntervalMs: 250, maxIdlePollIntervalMs: 250 }),
       [250, 250, 250, 250, 250],
     );
+  });
+});
+
+describe('consumers at the tip of the same shard (tips.ts)', () => {
+  /**
+   * Reads an open shard of two records until the reader finds nothing more (it is caught up), and
+   * returns the Streams API calls it made. `tips` is shared between the readers of one test.
+   */
+  async function catchUp(
+    tips: ShardTips,
+    calls: string[],
+    api: StreamApi,
+    context: { generation?: number; pokes?: number } = {},
+  ): Promise<string[]> {
+    const before = calls.length;
+    let caughtUp = false;
+    const pauses = new Pauses();
+    const reader = new ShardReader(
+      readerContext(
+        api,
+        {},
+        {
+          tips,
+          pauses,
+          // A minute: every read in this test is "recent" for the next reader.
+          pollIntervalMs: 60_000,
+          maxIdlePollIntervalMs: 60_000,
+          generation: () => context.generation ?? 0,
+          pokes: () => context.pokes ?? 0,
+          progress: () => {
+            caughtUp = true;
+            pauses.stop();
+          },
+          stopped: () => caughtUp,
+        },
+      ),
+    );
+    await reader.run();
+    return calls.slice(before);
+  }
+
+  it("a second consumer at the same position takes the first one's empty answer instead of asking again", async () => {
+    const { api, calls } = fakeShard(recordsOf(['a', 'b']), { closed: false });
+    const tips = new ShardTips();
+    assert.deepEqual(await catchUp(tips, calls, api), ['iterator TRIM_HORIZON', 'records 0', 'records 2']);
+    // Its own records it reads itself; only the empty read after them is spared.
+    assert.deepEqual(await catchUp(tips, calls, api), ['iterator TRIM_HORIZON', 'records 0']);
+  });
+
+  it('after a poke (the twin wrote something since) it asks again', async () => {
+    const { api, calls } = fakeShard(recordsOf(['a', 'b']), { closed: false });
+    const tips = new ShardTips();
+    await catchUp(tips, calls, api);
+    assert.deepEqual(await catchUp(tips, calls, api, { pokes: 1 }), [
+      'iterator TRIM_HORIZON',
+      'records 0',
+      'records 2',
+    ]);
+  });
+
+  it('for a drained() call made after that empty read, it asks again', async () => {
+    const { api, calls } = fakeShard(recordsOf(['a', 'b']), { closed: false });
+    const tips = new ShardTips();
+    await catchUp(tips, calls, api);
+    assert.deepEqual(await catchUp(tips, calls, api, { generation: 1 }), [
+      'iterator TRIM_HORIZON',
+      'records 0',
+      'records 2',
+    ]);
+  });
+
+  it('a consumer at another position asks for itself, and records found after a position forget its empty answer', () => {
+    const tips = new ShardTips();
+    const read = { after: seq(2), generation: 0, pokes: 0, startedAt: 1_000 };
+    tips.foundNothing('shard-1', read);
+    assert.equal(tips.answered('shard-1', { ...read, startedAt: 1_100 }, 250), true);
+    assert.equal(tips.answered('shard-1', { ...read, after: seq(1), startedAt: 1_100 }, 250), false);
+    assert.equal(tips.answered('shard-2', { ...read, startedAt: 1_100 }, 250), false, 'another shard');
+    assert.equal(tips.answered('shard-1', { ...read, startedAt: 1_250 }, 250), false, 'one interval old');
+    tips.foundRecords('shard-1', seq(2));
+    assert.equal(tips.answered('shard-1', { ...read, startedAt: 1_100 }, 250), false);
   });
 });
