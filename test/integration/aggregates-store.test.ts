@@ -535,6 +535,7 @@ describe('reading a report', () => {
     const tenant = uniqueTenant('bad');
     for (const [which, query, field] of [
       ['pipeline', { from: '2026-01-01' }, 'query.from'],
+      ['pipeline', { to: '2026-01-01' }, 'query.to'],
       ['needs', { period: 'day', from: '2025-01-01', to: '2026-03-01' }, 'query.from'],
       ['revenue', { from: '2026-03-01', to: '2026-02-01' }, 'query.to'],
     ] as const) {
@@ -568,5 +569,28 @@ describe('the aggregates table', () => {
     assert.equal(Items?.length, 1);
     const expiresAt = Items?.[0]?.expiresAt as number;
     assert.ok(expiresAt > Date.now() / 1000 + 2 * 86_400, 'outlives the 24-hour stream retention');
+  });
+
+  it('sets a marker to expire three days after its transaction, in epoch seconds as TTL reads them', async () => {
+    const tenant = uniqueTenant('mark');
+    const need = needItem(tenant, { id: id('M'), receivedAt: '2026-03-10T09:00:00.000Z' });
+    const updates = contribution(readImage(need).image as Image, defaultZoneHistory());
+    const [transaction] = planTransactions([{ index: 0, tenantId: tenant, eventId: 'expiry-1', updates }]);
+    assert.ok(transaction);
+    // Half a second past the second: the fraction is dropped, not rounded up.
+    const now = new Date('2026-03-10T09:00:00.500Z');
+    const outcome = await metered.run('aggregateSales', () => applyTransaction(transaction, now));
+    assert.deepEqual(outcome.response, { kind: 'applied' });
+    const { Items } = await documentClient.send(
+      new QueryCommand({
+        TableName: tables.aggregates,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `T#${tenant}#AGG#APPLIED#expiry-1` },
+      }),
+    );
+    assert.deepEqual(
+      Items?.map((item) => item.expiresAt),
+      [Date.parse('2026-03-10T09:00:00.000Z') / 1000 + 3 * 86_400],
+    );
   });
 });

@@ -403,6 +403,48 @@ describe('the guards of a run’s writes', () => {
   });
 });
 
+// These run inside their own tests (not in beforeAll), so a mutation run sees which tests reach the code.
+describe('a run of one kind', () => {
+  it('reads only what that kind needs, and counts it in its progress against the aggregates’ counts', async () => {
+    const run = await queue(t.tenantId, ['trends']);
+    await execute(run);
+    const after = await stored(run);
+    assert.equal(after.status, 'SUCCEEDED', JSON.stringify(after.error));
+    const needs = t.needs.length;
+    // Trends need the needs and the products (a need's categories), no orders, no customers.
+    assert.deepEqual(
+      Object.fromEntries(
+        Object.entries(after.inputs.reads).map(([source, r]: [string, any]) => [source, r.items]),
+      ),
+      { products: 7, needs },
+    );
+    assert.deepEqual(after.progress, { recordsRead: 7 + needs, expectedRecords: 7 + needs, percent: 100 });
+  });
+
+  it('whose results cannot be stored is failed with why; the run succeeds and the previous results stay served', async () => {
+    const served = await pointer(t.tenantId, 'trends');
+    const run = await queue(t.tenantId, ['trends']);
+    const table = process.env.DOMAIN_TABLE_NAME;
+    try {
+      // The domain table is out of reach while the trends are stored, and only then.
+      await execute(run, {
+        checkpoint: (step) => {
+          if (step === 'storing') process.env.DOMAIN_TABLE_NAME = 'no-such-domain-table';
+          if (step === 'stored:trends') process.env.DOMAIN_TABLE_NAME = table;
+        },
+      });
+    } finally {
+      process.env.DOMAIN_TABLE_NAME = table;
+    }
+    const after = await stored(run);
+    assert.equal(after.status, 'SUCCEEDED', JSON.stringify(after.error));
+    assert.equal(after.results.trends.status, 'failed');
+    assert.match(after.results.trends.reason, /^storing its results failed: \S/);
+    assert.equal(await pointer(t.tenantId, 'trends'), served);
+    assert.equal(await get(resultKey(t.tenantId, run.id, RESULT.trends)), undefined);
+  });
+});
+
 /** `n` customers with 1…n untyped needs each, received weeks ago; no orders. */
 async function thinTenant(n: number) {
   const { createCustomer } = await import('../../functions/customers/store');

@@ -241,6 +241,27 @@ describe('GET /v1/customers/{customerId}/recommendations', () => {
     assert.equal(res.body.products.length, 3);
   });
 
+  it('gives no open needs when the segment’s list is gone (expired with its run’s results)', async () => {
+    const t = await tenant();
+    await runRecommendations(t);
+    // The customer names a segment of a run whose SEGMENT_NEEDS item is not (or no longer) there.
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: tables.domain,
+        Key: customerKey(t.tenantId, t.customers.ann as string),
+        UpdateExpression: 'SET analysis = :a',
+        ExpressionAttributeValues: {
+          ':a': { segment: { id: 1, label: 'lapsed', runId: newId(), assignedAt: new Date().toISOString() } },
+        },
+      }),
+    );
+    const res = await recommendationsOf(t, t.customers.ann as string);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body.segment, { id: 1, label: 'lapsed' });
+    assert.deepEqual(res.body.openNeeds, []);
+    assert.equal(res.body.products.length, 3);
+  });
+
   it('reads the customer’s 100 latest orders, no more', async () => {
     const t = await tenant();
     await runRecommendations(t);
@@ -306,16 +327,35 @@ describe('storeRecommendationModel', () => {
     const popular = await read(RESULT.popular);
     assert.equal(popular?.baskets, 8);
     assert.equal(popular?.popular.length, 6);
+    // Tagged as every result item of a run is (store-results.ts): entity, kind, tenant and run.
+    const { popular: _list, expiresAt: _popularExpiry, ...popularRest } = popular ?? {};
+    assert.deepEqual(popularRest, {
+      ...resultKey(t.tenantId, runId, RESULT.popular),
+      entity: 'ANALYSIS_RESULT',
+      kind: 'recommendations',
+      tenantId: t.tenantId,
+      runId,
+      baskets: 8,
+    });
     const ninetyDays = 90 * 86_400;
     assert.ok(
       popular?.expiresAt >= before + ninetyDays &&
         popular?.expiresAt <= Math.ceil(Date.now() / 1000) + ninetyDays,
     );
-    const tea = await read(RESULT.neighbours(t.products.TEA));
-    assert.deepEqual(tea?.neighbours, [
-      { item: t.products.SPOON, score: 0.5 },
-      { item: t.products.CUP, score: 0.333333 },
-    ]);
+    const { expiresAt: teaExpiry, ...tea } = (await read(RESULT.neighbours(t.products.TEA))) ?? {};
+    assert.equal(teaExpiry, popular?.expiresAt);
+    assert.deepEqual(tea, {
+      ...resultKey(t.tenantId, runId, RESULT.neighbours(t.products.TEA)),
+      entity: 'ANALYSIS_RESULT',
+      kind: 'recommendations',
+      tenantId: t.tenantId,
+      runId,
+      productId: t.products.TEA,
+      neighbours: [
+        { item: t.products.SPOON, score: 0.5 },
+        { item: t.products.CUP, score: 0.333333 },
+      ],
+    });
     assert.equal(await read(RESULT.neighbours(t.products.PLATE)), undefined);
   });
 });

@@ -405,4 +405,20 @@ describe('webhook delivery', () => {
     assert.equal(again.body.status, 'succeeded');
     assert.equal(target.received.filter((r) => r.id === webhookId).length, 4);
   });
+
+  it('passes over stream records that are no domain event and sends the events after them', async () => {
+    const tenantId = uniqueTenant('wh');
+    const target = await receiver();
+    await endpointFor(tenantId, target);
+    const { items, ids } = events(tenantId, 1, 1);
+    const event = items[0] as Record<string, unknown>;
+    // An event item changed (not an insert), then another entity inserted: neither is sent.
+    const batch = [
+      streamRecord(event, 'MODIFY'),
+      streamRecord({ pk: event.pk, sk: 'ORDER', entity: 'ORDER', tenantId }),
+      streamRecord(event),
+    ];
+    assert.deepEqual(await fanOut(batch, settings()), {});
+    assert.deepEqual(target.acknowledged(), ids);
+  });
 });

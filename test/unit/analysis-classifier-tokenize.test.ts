@@ -85,6 +85,14 @@ describe('the need tokenizer', () => {
     });
   });
 
+  it('joins words at an apostrophe between digits too, not only between letters', () => {
+    const all = (text: string) => words(text, { version: 1, ngrams: 1, stopWords: 'none' });
+    // A digit on either side counts as much as a letter: neither half is dropped as a one-character word.
+    assert.deepEqual(all("12'34"), ['1234']);
+    assert.deepEqual(all("2'nd valve"), ['2nd', 'valve']);
+    assert.deepEqual(all("rev'2 valve"), ['rev2', 'valve']);
+  });
+
   it('splits on punctuation, symbols and underscores, and keeps numbers of two digits or more', () => {
     assert.deepEqual(words('Order #4711: valve-seal/kit, 3x DN50_flange; 7 units'), [
       'order',

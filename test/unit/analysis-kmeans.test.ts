@@ -236,6 +236,69 @@ describe('k-means', () => {
     assert.equal(spare.inertia, 0);
   });
 
+  it('refills a cluster emptied during the iterations with the row farthest from its centroid', () => {
+    // Rows designed so that a cluster empties on the second assignment. The seeding picks U, R and
+    // Q (checked below). R's cluster is then {R, S, S} around (10/3, -8), U's {U, T, T, T} around
+    // (10, -2), Q's {P, Q ×5} around (-10, 14/3); moved there, Q's centroid is nearer to R (12.7
+    // against 13.3) and U's to S (6 against 6.7) than R's own: R's cluster is empty. The row farthest
+    // from its centroid is U (15 from (10, -2); R comes next, 12.7 from Q's): U takes the empty
+    // cluster and Lloyd ends with U alone, inertia 222.06. Taking another row ends elsewhere (431.33).
+    const [P, Q, R, S, T, U] = [
+      [-10, 13],
+      [-10, 3],
+      [-10, -8],
+      [10, -8],
+      [10, -7],
+      [10, 13],
+    ] as const;
+    const cases = [
+      { rows: [Q, R, S, Q, T, U, Q, P, S, T, Q, T, Q], seed: 340 }, // U neither first nor last
+      { rows: [U, Q, R, S, Q, T, Q, P, S, T, Q, T, Q], seed: 1081 }, // U first
+    ];
+    for (const { rows, seed } of cases) {
+      const n = rows.length;
+      const data = Float64Array.from(rows.flat());
+      const buffers = seedingBuffers(data, n, 2, 3);
+      seedKMeansPlusPlus(data, n, 2, 3, seededRandom(seed), buffers);
+      assert.deepEqual(Array.from(buffers.centers), [...U, ...R, ...Q], 'the seeds the design needs');
+
+      const result = kmeans(data, n, 2, { k: 3, nInit: 1, seed });
+      // The clusters as sets of rows (by their points), whatever their numbers.
+      const clusters = [0, 1, 2].map((c) =>
+        rows
+          .filter((_, i) => result.labels[i] === c)
+          .map((row) => row.join(' '))
+          .sort()
+          .join(', '),
+      );
+      assert.deepEqual(clusters.sort(), [
+        '-10 -8, -10 13, -10 3, -10 3, -10 3, -10 3, -10 3',
+        '10 -7, 10 -7, 10 -7, 10 -8, 10 -8',
+        '10 13',
+      ]);
+      // (−10, ·) around (−10, 20/7): 10822/49; the other five around (10, −7.4): 1.2.
+      assert.ok(Math.abs(result.inertia - (10822 / 49 + 1.2)) < 1e-9, `inertia ${result.inertia}`);
+    }
+  });
+
+  it('of rows equally far from their centroids, refills an empty cluster with the first in row order', () => {
+    // Two distinct points, three clusters: the third seed is a duplicate (the first row, once every
+    // row sits on a seed) and starts empty. Every row is at distance 0 from its centroid: the first
+    // row is taken, which leaves the centroids where they are.
+    const data = Float64Array.from([0, 0, 10, 0, 0, 0, 10, 0, 0, 0, 10, 0]);
+    for (const seed of [1, 2, 3]) {
+      const result = kmeans(data, 6, 2, { k: 3, nInit: 1, seed });
+      const rowsOf = (c: number) => [0, 1, 2, 3, 4, 5].filter((i) => result.labels[i] === c);
+      assert.deepEqual(
+        [0, 1, 2].map(rowsOf).sort((a, b) => (a[0] as number) - (b[0] as number)),
+        [[0], [1, 3, 5], [2, 4]],
+        `seed ${seed}`,
+      );
+      assert.equal(result.iterations, 1);
+      assert.equal(result.inertia, 0);
+    }
+  });
+
   it('centres rows far from the origin without changing the clustering', () => {
     const random = seededRandom(2);
     const centres = Array.from({ length: 3 }, () => Array.from({ length: 3 }, () => 2 * gaussian(random)));

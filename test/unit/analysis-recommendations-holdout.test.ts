@@ -57,6 +57,12 @@ describe('evaluateHoldout', () => {
     assert.deepEqual(figures.recommender, { hits: 1, hitRate: 0.5 });
   });
 
+  it('gives popularity exactly k places: with k = 2, the second unbought best-seller counts', () => {
+    const figures = evaluateHoldout(BASKETS, { holdoutDays: 7, k: 2 });
+    // u's list and v's: Z, Q, both places taken by products. u buys Q, its second.
+    assert.deepEqual(figures.popularity, { hits: 1, hitRate: 0.5 });
+  });
+
   it('evaluates no one when the holdout covers all the data', () => {
     const figures = evaluateHoldout(BASKETS, { holdoutDays: 30 });
     assert.equal(figures.trainingBaskets, 0);

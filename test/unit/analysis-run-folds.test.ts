@@ -13,7 +13,7 @@ import {
   type PartitionRead,
   segmentCount,
 } from '../../functions/analysis/runs/read-segments';
-import type { NeedRow } from '../../functions/analysis/runs/read-sources';
+import { type NeedRow, needRowOf } from '../../functions/analysis/runs/read-sources';
 import { storable } from '../../functions/analysis/runs/store-results';
 
 /** What a run keeps of what it reads (functions/analysis/runs/fold-*.ts), and how it cuts a partition. */
@@ -59,6 +59,24 @@ describe('cutting a partition into time segments', () => {
           for (const key of keys) assert.equal(segments.filter((s) => inSegment(key, s)).length, 1, key);
         },
       ),
+    );
+  });
+
+  it('cuts at equal spans of time between the first and the last key', () => {
+    const segments = cutSegments(
+      read('instant'),
+      '2026-01-01T00:00:00.000Z#a',
+      '2026-01-05T00:00:00.000Z#b',
+      4,
+    );
+    assert.deepEqual(
+      segments.map((s) => [s.low, s.high]),
+      [
+        ['2026-01-01T00:00:00.000Z#a', '2026-01-02T00:00:00.000Z'],
+        ['2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z'],
+        ['2026-01-03T00:00:00.000Z', '2026-01-04T00:00:00.000Z'],
+        ['2026-01-04T00:00:00.000Z', '2026-01-05T00:00:00.000Z#b'],
+      ],
     );
   });
 
@@ -160,6 +178,25 @@ describe('customer activity', () => {
     ]);
   });
 
+  it('counts no needs’ value when no valued need is in the main currency (others are not converted)', () => {
+    const fold = new CustomerActivityFold();
+    fold.addOrder('a', '2026-01-01T00:00:00.000Z', { amountMinor: 700, currency: 'EUR' });
+    fold.addNeed('a', '2026-01-02T00:00:00.000Z', 'complaint', { amountMinor: 300, currency: 'USD' });
+    assert.equal(fold.mainCurrency(), 'EUR');
+    assert.deepEqual(fold.activity(), [
+      {
+        customerId: 'a',
+        orders: 1,
+        revenueMinor: 700,
+        lastOrderAt: '2026-01-01T00:00:00.000Z',
+        needsByType: { complaint: 1 },
+        needs: 1,
+        needsValueMinor: 0,
+        lastNeedAt: '2026-01-02T00:00:00.000Z',
+      },
+    ]);
+  });
+
   it('grows its columns past their first size without losing what they held', () => {
     const fold = new CustomerActivityFold();
     for (let i = 0; i < 5000; i++) fold.addNeed(`c${i}`, '2026-01-01T00:00:00.000Z', `t${i % 3}`, undefined);
@@ -210,6 +247,20 @@ describe('open needs per segment', () => {
       [['n2', 'n4', 'n3', 'usd', 'none'], ['other']],
     );
   });
+
+  it('orders needs of the same rank and value by need id, whatever order they were read in', () => {
+    const fold = new OpenNeedsFold();
+    fold.add(need('n3', 'a', 10));
+    fold.add(need('m2', 'a'));
+    fold.add(need('n1', 'b', 10));
+    fold.add(need('m1', 'b'));
+    fold.add(need('n2', 'c', 10));
+    const lists = fold.bySegment(['a', 'b', 'c'], [0, 0, 0], 1, 'EUR');
+    assert.deepEqual(
+      lists.map((l) => l.map((n) => n.needId)),
+      [['n1', 'n2', 'n3', 'm1', 'm2']],
+    );
+  });
 });
 
 describe('what is stored', () => {
@@ -230,5 +281,47 @@ describe('what is stored', () => {
         d: bytes,
       },
     );
+  });
+});
+
+describe('what a run takes of a need it reads', () => {
+  // Raw items as a Query returns them (DynamoDB's AttributeValue maps), with only the attributes asked for.
+  const base = {
+    id: { S: 'n1' },
+    customerId: { S: 'c1' },
+    title: { S: 'Worn blades' },
+    receivedAt: { S: '2026-01-01T00:00:00.000Z' },
+  };
+
+  it('takes its type, description, value, products, and whether an order answers it', () => {
+    const row = needRowOf({
+      ...base,
+      type: { S: 'spare_parts' },
+      description: { S: 'Two sets, soon' },
+      estimatedValue: { M: { amountMinor: { N: '1250' }, currency: { S: 'EUR' } } },
+      productIds: { L: [{ S: 'p1' }, { S: 'p2' }] },
+      orderIds: { L: [{ S: 'o1' }] },
+    });
+    assert.deepEqual(row, {
+      id: 'n1',
+      customerId: 'c1',
+      type: 'spare_parts',
+      title: 'Worn blades',
+      description: 'Two sets, soon',
+      receivedAt: '2026-01-01T00:00:00.000Z',
+      value: { amountMinor: 1250, currency: 'EUR' },
+      productIds: ['p1', 'p2'],
+      answered: true,
+    });
+  });
+
+  it('leaves out what the need does not have; an empty list of orders does not answer it', () => {
+    const bare = { id: 'n1', customerId: 'c1', title: 'Worn blades', receivedAt: '2026-01-01T00:00:00.000Z' };
+    assert.deepEqual(needRowOf(base), { ...bare, productIds: [], answered: false });
+    assert.deepEqual(needRowOf({ ...base, orderIds: { L: [] } }), {
+      ...bare,
+      productIds: [],
+      answered: false,
+    });
   });
 });

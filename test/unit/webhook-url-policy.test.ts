@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { lookup } from 'node:dns/promises';
 import { afterEach, describe, it } from 'vitest';
 import {
   ALLOW_PRIVATE_WEBHOOK_URLS_ENV,
@@ -106,6 +107,28 @@ describe('URLs Orderly may deliver to', () => {
       const host = ip.includes(':') ? `[${ip}]` : ip;
       await refused(`https://${host}/hooks`, /must point to a public address/);
     }
+  });
+
+  it('in AWS mode, says which address was refused: the host itself, or the address a name resolves to', async () => {
+    awsMode();
+    const message = async (url: string) => {
+      let said: string | undefined;
+      await assert.rejects(assertDeliverableUrl(url), (error: unknown) => {
+        assert.ok(error instanceof UndeliverableUrlError, String(error));
+        said = (error.extensions.errors as { message: string }[])[0]?.message;
+        return true;
+      });
+      return said;
+    };
+    assert.equal(
+      await message('https://127.0.0.1/hooks'),
+      "must point to a public address: '127.0.0.1' is 127.0.0.1, which is not",
+    );
+    const [first] = await lookup('localhost', { all: true, verbatim: true });
+    assert.equal(
+      await message('https://localhost/hooks'),
+      `must point to a public address: 'localhost' is at ${first?.address}, which is not`,
+    );
   });
 
   it('in AWS mode, accepts https to a public address and refuses plain http, naming the field', async () => {

@@ -77,4 +77,15 @@ describe('workflow runner: Lambda tasks', () => {
       errorMessage: 'No order order-3',
     });
   });
+
+  it('fails the execution with States.Runtime, past any Catch, when lambda:invoke names no function', async () => {
+    const { runner, calls } = runnerFor('no-function-name', {});
+    onTestFinished(() => runner.stop());
+    await runner.port.startExecution({ stateMachine: 'orderLifecycle', name: 'order-4', input: {} });
+    const done = await runner.waitForExecution('order-4');
+    assert.equal(done.status, 'FAILED');
+    assert.equal(done.error, 'States.Runtime');
+    assert.equal(done.cause, 'Task "Describe" has no FunctionName in its Parameters');
+    assert.deepEqual(calls, []);
+  });
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it, onTestFinished } from 'vitest';
-import { TaskTokenInvalidError } from '../../functions/shared/workflow/port';
-import { namedError, runnerFor, trackTimers } from './fakes';
+import { type StateMachineId, TaskTokenInvalidError } from '../../functions/shared/workflow/port';
+import { createWorkflowRunner, type WorkflowRunnerOptions } from '../../local/workflow/runner';
+import { fixture, functionArn, namedError, runnerFor, trackTimers } from './fakes';
 
 describe('workflow runner: executions', () => {
   it('runs one execution per name: a second start, same input or not, starts nothing', async () => {
@@ -125,5 +126,60 @@ describe('workflow runner: executions', () => {
     await runner.stop();
     assert.equal(runner.execution('order-7')?.status, 'ABORTED');
     assert.equal(calls.length, 0);
+  });
+});
+
+describe('workflow runner: finding executions', () => {
+  it('asks which state machine when two hold an execution of the same name', async () => {
+    // The runner takes any number of machines; Orderly has one today, so the second id is cast.
+    const source = {
+      file: fixture('invoke'),
+      substitutions: {
+        DescribeFunctionArn: functionArn('describe'),
+        SummariseFunctionArn: functionArn('summarise'),
+      },
+    };
+    const runner = createWorkflowRunner({
+      definitions: { orderLifecycle: source, returns: source } as WorkflowRunnerOptions['definitions'],
+      invokeFunction: async () => ({}),
+    });
+    onTestFinished(() => runner.stop());
+    const returns = 'returns' as StateMachineId;
+    await runner.port.startExecution({
+      stateMachine: 'orderLifecycle',
+      name: 'twice',
+      input: { orderId: 'o' },
+    });
+    await runner.port.startExecution({ stateMachine: returns, name: 'twice', input: { orderId: 'o' } });
+
+    assert.throws(
+      () => runner.execution('twice'),
+      (error: Error) => error.message === 'Executions named twice exist in several state machines; say which',
+    );
+    assert.equal(
+      runner.execution('twice', returns)?.executionArn,
+      'arn:aws:states:local:000000000000:execution:returns:twice',
+    );
+    // Named, each is found: the wait resolves with that machine's execution.
+    const done = await runner.waitForExecution('twice', undefined, returns);
+    assert.equal(done.stateMachine, returns);
+    assert.equal(done.status, 'SUCCEEDED');
+  });
+
+  it('a wait that gives up says what it waited for and where the execution is', async () => {
+    const { runner } = runnerFor('approval', { notify: () => null });
+    onTestFinished(() => runner.stop());
+    await assert.rejects(runner.waitForExecution('never-started', 10), {
+      message: 'Timed out after 10 ms waiting for execution never-started to end (it is not started)',
+    });
+    await runner.port.startExecution({
+      stateMachine: 'orderLifecycle',
+      name: 'parked',
+      input: { orderId: 'parked', slaSeconds: 3600 },
+    });
+    await runner.waitForTaskToken('parked', 'AwaitApproval');
+    await assert.rejects(runner.waitForExecution('parked', 10), {
+      message: 'Timed out after 10 ms waiting for execution parked to end (it is RUNNING in AwaitApproval)',
+    });
   });
 });

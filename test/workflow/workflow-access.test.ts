@@ -9,9 +9,10 @@ import {
   StartExecutionCommand,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { afterAll, describe, it } from 'vitest';
+import { afterAll, describe, it, onTestFinished } from 'vitest';
 import { functionName, functions } from '../../functions/manifest';
-import type { StateMachineId } from '../../functions/shared/workflow/port';
+import { awsWorkflowPort } from '../../functions/shared/workflow/aws-adapter';
+import { type StateMachineId, TaskTokenInvalidError } from '../../functions/shared/workflow/port';
 import { accessKeyOf } from '../../local/aws-json';
 import { localStateMachineArn, startStepFunctionsEndpoint } from '../../local/stepfunctions/endpoint';
 import { runnerFor } from '../workflow-runner/fakes';
@@ -81,7 +82,7 @@ describe('local IAM and the Step Functions API of the twin', () => {
     await approver.send(new SendTaskSuccessCommand({ taskToken: task.token, output: '{}' }));
     await assert.rejects(
       approver.send(new SendTaskSuccessCommand({ taskToken: task.token, output: '{}' })),
-      TaskTimedOut,
+      (error: Error) => error instanceof TaskTimedOut && error.message === 'Task Timed Out',
     );
 
     await start(accessKeyOf('createOrder'), 'o5');
@@ -137,5 +138,40 @@ describe('local IAM and the Step Functions API of the twin', () => {
       new SendTaskFailureCommand({ taskToken: task.token, error: 'OrderCancelled', cause: 'c' }),
     );
     assert.equal((await runner.waitForExecution('resumed')).status, 'SUCCEEDED');
+  });
+
+  it('serves the functions’ own AWS adapter, reached through AWS_ENDPOINT_URL_SFN as in the twin', async () => {
+    // No stub: the adapter builds its SFNClient from the environment, as in Lambda, and the real
+    // SDK talks to this endpoint (the twin gives its functions exactly these two variables).
+    const saved = {
+      AWS_ENDPOINT_URL_SFN: process.env.AWS_ENDPOINT_URL_SFN,
+      ORDER_LIFECYCLE_STATE_MACHINE_ARN: process.env.ORDER_LIFECYCLE_STATE_MACHINE_ARN,
+    };
+    process.env.AWS_ENDPOINT_URL_SFN = endpoint.url;
+    process.env.ORDER_LIFECYCLE_STATE_MACHINE_ARN = stateMachineArn;
+    onTestFinished(() => {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    });
+    const port = awsWorkflowPort();
+    const input = { orderId: 'adapter', slaSeconds: 60 };
+    const executionArn = 'arn:aws:states:local:000000000000:execution:orderLifecycle:adapter';
+
+    const started = await port.startExecution({ stateMachine: 'orderLifecycle', name: 'adapter', input });
+    assert.deepEqual(started, { executionArn, alreadyStarted: false });
+    assert.deepEqual(runner.execution('adapter')?.input, input);
+    const again = await port.startExecution({ stateMachine: 'orderLifecycle', name: 'adapter', input: {} });
+    assert.deepEqual(again, { executionArn, alreadyStarted: true });
+    assert.equal(
+      await port.describeExecution({ stateMachine: 'orderLifecycle', name: 'adapter' }),
+      'RUNNING',
+    );
+    assert.equal(await port.describeExecution({ stateMachine: 'orderLifecycle', name: 'nobody' }), undefined);
+
+    const task = await runner.waitForTaskToken('adapter', 'AwaitApproval');
+    await port.sendTaskSuccess(task.token, { approved: true });
+    await assert.rejects(port.sendTaskSuccess(task.token, {}), TaskTokenInvalidError);
   });
 });
