@@ -206,6 +206,28 @@ describe('GET /v1/customers?country= and ?tag=', () => {
     assert.deepEqual(ids(await t.list({ tag: 'nobody-has-it' })), []);
   });
 
+  it('pages a country one customer at a time, each page continuing after its own last customer', async () => {
+    const t = api();
+    const made: string[] = [];
+    for (const name of ['PT-1', 'PT-2', 'PT-3']) {
+      const res = await t.create({ name, address: { line1: '1', city: 'Porto', country: 'PT' } });
+      made.push(res.body.id);
+    }
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await t.list({ country: 'PT', limit: '1', ...(cursor ? { cursor } : {}) });
+      assert.equal(page.status, 200, JSON.stringify(page.body));
+      pages.push(ids(page));
+      cursor = page.body.nextCursor;
+    } while (cursor && pages.length < 5);
+    // The last page is known as such (one more was asked for): no cursor after it.
+    assert.deepEqual(
+      pages,
+      made.map((id) => [id]),
+    );
+  });
+
   it('a PATCH moves the customer between countries and tags in one transaction', async () => {
     const t = api();
     const created = await t.create({

@@ -211,6 +211,23 @@ describe('linkNeedsToOrders', () => {
     assert.equal(done.fulfilment?.orderId, second.id);
   });
 
+  it('passes over an order that names no needs: its record is taken, with nothing to do', async () => {
+    const t = await tenant();
+    const { order } = await createOrder(
+      t.sales,
+      { customerId: t.customerId, currency: 'EUR', lines: [{ sku: 'WIDGET', quantity: 2 }] },
+      new Date(),
+    );
+    const records = await recordsOf(t.tenantId, order.id);
+    assert.deepEqual(
+      records.map((r) => r.dynamodb?.NewImage?.type?.S),
+      ['ORDER_SUBMITTED'],
+      'the filter cannot tell: every submission reaches the consumer',
+    );
+    // No batch item failure: the stream does not deliver it again.
+    await deliver(records);
+  });
+
   it('takes an imported order, CLOSED already, through both steps in one change', async () => {
     const t = await tenant();
     const need = await t.need({ receivedAt: '2023-04-01T10:00:00Z' });

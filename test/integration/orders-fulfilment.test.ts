@@ -316,6 +316,9 @@ describe('feedback', () => {
       pathParameters: { orderId: order.id },
       principal: t.sales,
     });
+    // The answer is the order as it now is, with the ETag of its new version (as a GET gives it).
+    assert.equal(res.headers.etag, `"${res.body.version}"`);
+    assert.equal(res.headers.etag, got.headers.etag);
     assert.deepEqual(
       { ...got.body.feedback, at: undefined },
       {

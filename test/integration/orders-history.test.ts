@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeTime } from 'ulid';
 import { afterAll, describe, it } from 'vitest';
@@ -26,7 +27,7 @@ const { handler: timeline } = await import('../../functions/orders/timeline');
 const { createCustomer, customerKey } = await import('../../functions/customers/store');
 const { getProduct, createProduct } = await import('../../functions/products/store');
 const { evaluateOrder } = await import('../../functions/workflow/evaluation');
-const { documentClient } = await import('../../functions/shared/db/client');
+const { documentClient, dynamodb } = await import('../../functions/shared/db/client');
 const { ownerOf } = await import('../../functions/shared/db/unique-values');
 const { needKey } = await import('../../functions/needs/keys');
 const { newId } = await import('../../functions/shared/ids');
@@ -482,6 +483,77 @@ describe('POST /v1/orders/history', () => {
     assert.equal(res.body.results[1].problem.errors[0].field, 'body.items.1.lines');
     assert.equal(await ownerOf(t.tenantId, 'ORDER_REF', 'HUGE'), undefined);
   }, 60_000);
+
+  /**
+   * DynamoDB Local runs transactions one at a time, so two never cancel each other there: AWS's
+   * answer when another order's transaction holds the customer's counter (TransactionConflict on
+   * the customer's update, None elsewhere) is made here for the next `times` transactions.
+   */
+  const customerContended = (times: number) => {
+    let left = times;
+    dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'TransactWriteItemsCommand' && left > 0) {
+          left--;
+          const items = (args.input as { TransactItems: { Update?: { UpdateExpression?: string } }[] })
+            .TransactItems;
+          const codes = items.map((item) =>
+            item.Update?.UpdateExpression === 'ADD #closed :one' ? 'TransactionConflict' : 'None',
+          );
+          assert.ok(codes.includes('TransactionConflict'), 'the transaction counts a closed order');
+          throw new TransactionCanceledException({
+            message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`,
+            $metadata: {},
+            CancellationReasons: codes.map((Code) => ({ Code })),
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'customerContended', override: true },
+    );
+    return () => dynamodb.middlewareStack.remove('customerContended');
+  };
+
+  it('writes an order again when its customer was being written by another order', async () => {
+    const t = await tenant();
+    const done = customerContended(2);
+    let res: Awaited<ReturnType<typeof importHistory>>;
+    try {
+      res = await importHistory(t.admin, [closedOrder({ externalRef: 'RETRIED' })]);
+    } finally {
+      done();
+    }
+    assert.deepEqual(
+      res.body.results.map((r: { outcome: string; status: number }) => [r.outcome, r.status]),
+      [['created', 201]],
+    );
+    const id = res.body.results[0].id;
+    assert.equal(await ownerOf(t.tenantId, 'ORDER_REF', 'RETRIED'), id);
+    assert.equal((await storedOrder(t.tenantId, id)).status, 'CLOSED');
+    const customer = await documentClient.send(
+      new GetCommand({ TableName: tables.domain, Key: customerKey(t.tenantId, t.german) }),
+    );
+    assert.equal(customer.Item?.closedOrders, 1, 'counted once');
+  }, 30_000);
+
+  it('refuses an order whose customer stays contended with a 409, having written nothing for it', async () => {
+    const t = await tenant();
+    const done = customerContended(5);
+    let res: Awaited<ReturnType<typeof importHistory>>;
+    try {
+      res = await importHistory(t.admin, [closedOrder({ externalRef: 'CONTENDED' })]);
+    } finally {
+      done();
+    }
+    const [result] = res.body.results;
+    assert.deepEqual([result.outcome, result.status], ['rejected', 409]);
+    assert.equal(result.problem.type, 'urn:orderly:problem:history-order-contended');
+    assert.equal(await ownerOf(t.tenantId, 'ORDER_REF', 'CONTENDED'), undefined);
+    assert.deepEqual(await orderIds(t.admin), []);
+    // Sent again once the contention is over, it is written.
+    const again = await importHistory(t.admin, [closedOrder({ externalRef: 'CONTENDED' })]);
+    assert.equal(again.body.results[0].outcome, 'created');
+  }, 30_000);
 
   it('is for admins and integrations', async () => {
     const t = await tenant();

@@ -156,6 +156,44 @@ describe('the cursor key', () => {
     }
   });
 
+  it('hangs up on Secrets Manager once the key is read: an environment keeps no idle connection', async () => {
+    const secret = 'K3yF0rCurs0rs'.repeat(4);
+    const sockets: Promise<boolean>[] = [];
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(
+        JSON.stringify({
+          ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:cursor-AbCdEf',
+          SecretString: secret,
+        }),
+      );
+    });
+    // The server never times a kept-alive connection out: only the client can close it.
+    server.keepAliveTimeout = 0;
+    server.on('connection', (socket) => {
+      let ended = false;
+      socket.on('end', () => {
+        ended = true;
+      });
+      sockets.push(new Promise((resolve) => socket.on('close', () => resolve(ended))));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      delete process.env[CURSOR_KEY_ENV];
+      process.env[CURSOR_KEY_SECRET_ENV] = 'arn:aws:secretsmanager:eu-west-1:1:secret:cursor-AbCdEf';
+      process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const { cursorKey } = await freshKeyModule();
+      assert.deepEqual(await cursorKey(), Buffer.from(secret));
+      assert.equal(sockets.length, 1);
+      // Each connection closes, from the client's side (its end reached the server first). A client
+      // that kept its idle connection would leave this waiting until the test times out.
+      assert.deepEqual(await Promise.all(sockets), [true]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  }, 20_000);
+
   it('is kept by the twin under its data directory, mode 0600, made once', () => {
     const dir = mkdtempSync(join(tmpdir(), 'orderly-cursor-key-'));
     try {

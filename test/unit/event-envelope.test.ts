@@ -106,6 +106,29 @@ describe('the domain event envelope', () => {
     assert.throws(() => toDomainEvent(shipped({ at: 'yesterday' })), UndeclaredEventError);
   });
 
+  it('names a nested field by its dotted path, and the item itself as (root)', () => {
+    assert.throws(
+      () =>
+        toDomainEvent(
+          shipped({
+            type: 'STOCK_RESERVED',
+            status: 'STOCK_RESERVED',
+            details: { reservations: [{ sku: 'WIDGET', quantity: 'two' }] },
+          }),
+        ),
+      {
+        name: 'UndeclaredEventError',
+        message:
+          'the data of STOCK_RESERVED does not match the event catalogue: reservations.0.quantity: invalid_type',
+      },
+    );
+    // Only a caller that breaks the type can hand over no object at all: the issue is the item's own.
+    assert.throws(() => toDomainEvent(null as never), {
+      name: 'UndeclaredEventError',
+      message: 'a timeline event does not match the event catalogue: (root): invalid_type',
+    });
+  });
+
   it('reads the new image of an inserted timeline event from a stream record, and nothing else', () => {
     assert.equal(fromStreamRecord(record(shipped()))?.id, `${ORDER}.000007`);
     assert.equal(fromStreamRecord(record(shipped(), 'MODIFY')), undefined);

@@ -83,6 +83,25 @@ describe('parseRequest', () => {
     );
   });
 
+  it('says which content-type it refused, or that none was sent', () => {
+    const detailOf = (headers: Record<string, string>) => {
+      try {
+        parseRequest(op, event(headers, '{"name":"x"}'));
+      } catch (error) {
+        return (error as HttpError).detail;
+      }
+      assert.fail('expected a 415');
+    };
+    assert.equal(
+      detailOf({ ...json, 'content-type': 'text/plain' }),
+      "Send the body as application/json (received 'text/plain').",
+    );
+    assert.equal(
+      detailOf({ 'if-match': '"3"' }),
+      'Send the body as application/json (received no content-type).',
+    );
+  });
+
   it('measures the body limit in bytes, not characters', () => {
     assert.equal(
       statusOf(() => parseRequest(op, event(json, JSON.stringify({ name: 'é'.repeat(45) })))),

@@ -117,5 +117,8 @@ describe('quoteInput', () => {
     const quoted = quoteInput(`${'x'.repeat(199)}😀😀`);
     assert.equal(quoted, `${'x'.repeat(199)}…`);
     assert.doesNotMatch(quoted, /\p{Cs}/u);
+    // The character at the cut alone decides: a pair just before it steps back, one after it does not.
+    assert.equal(quoteInput(`${'x'.repeat(199)}😀yy`), `${'x'.repeat(199)}…`);
+    assert.equal(quoteInput(`${'x'.repeat(200)}y😀`), `${'x'.repeat(200)}…`);
   });
 });
