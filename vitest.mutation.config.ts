@@ -36,7 +36,8 @@ export default defineConfig({
   test: {
     // One DynamoDB Local per Stryker worker (its vitest instance), started once for all mutants.
     globalSetup: ['test/setup/dynamodb-local.ts'],
-    setupFiles: ['test/setup/environment.ts'],
+    // mutation-activation: module-level mutants are switched on before the imports (see the file).
+    setupFiles: ['test/setup/mutation-activation.ts', 'test/setup/environment.ts'],
     // As the main config: tests wait on conditions, never on a wall-clock budget of their own.
     testTimeout: 120_000,
     hookTimeout: 120_000,
