@@ -18,6 +18,12 @@ const PROJECTS = (process.env.MUTATION_PROJECTS ?? 'unit,integration,workflow-ru
 );
 // MUTATION_EXCLUDE=glob,glob leaves test files out, e.g. to measure a score before new tests.
 const EXCLUDE = (process.env.MUTATION_EXCLUDE ?? '').split(',').filter(Boolean);
+/**
+ * Tests of the source text rather than of behaviour: in Stryker's sandbox the mutated files are
+ * instrumented (every literal wrapped in a mutant switch), so a scan of their text finds nothing
+ * it knows, and the dry run fails before any mutant is tried.
+ */
+const SOURCE_TEXT_TESTS = ['test/unit/event-catalogue.test.ts'];
 /** test/workflow's files that never start a twin: read once, so a new one is in without a list. */
 const WORKFLOW_TASK_TESTS = readdirSync('test/workflow')
   .filter((file) => file.endsWith('.test.ts'))
@@ -27,7 +33,7 @@ const includeOf = (name: string) =>
   name === 'workflow-tasks' ? WORKFLOW_TASK_TESTS : [`test/${name}/**/*.test.ts`];
 const project = (name: string) => ({
   extends: true as const,
-  test: { name, include: includeOf(name), exclude: ['**/node_modules/**', ...EXCLUDE] },
+  test: { name, include: includeOf(name), exclude: ['**/node_modules/**', ...SOURCE_TEXT_TESTS, ...EXCLUDE] },
 });
 // The whole workflow project already holds the in-process files.
 const NAMES = PROJECTS.includes('workflow') ? PROJECTS.filter((p) => p !== 'workflow-tasks') : PROJECTS;
