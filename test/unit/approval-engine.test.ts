@@ -425,6 +425,29 @@ describe('approval engine: terms that changed under an order', () => {
     assert.ok(Decision.safeParse(decision).success, 'stored decisions read back');
   });
 
+  it('termsChangedWithin without byOrderCreator records no creator: it did not look at one', () => {
+    const anyone = (byOrderCreator?: boolean) => ({
+      rules: [
+        defineRule(
+          'any',
+          'Any',
+          {
+            termsChangedWithin: {
+              seconds: 86_400,
+              ...(byOrderCreator === undefined ? {} : { byOrderCreator }),
+            },
+          },
+          { type: 'auto-reject' as const, reason: 'x' },
+        ),
+        fallback,
+      ],
+    });
+    const f = ordered([change(-1, 'ann')]);
+    const expected = { termsChanges: [change(-1, 'ann')], createdAt: CREATED };
+    assert.deepEqual(decide(anyone(), f).observed, expected);
+    assert.deepEqual(decide(anyone(false), f).observed, expected);
+  });
+
   it('termsChangedWithin never holds on facts stored before orders recorded their creation', () => {
     const old = facts({ termsChanges: [change(0, 'sam')] });
     assert.equal(hit({ termsChangedWithin: { seconds: 2_592_000 } }, old), false);

@@ -44,10 +44,25 @@ describe('approval rules: semantic validation names the rule', () => {
       defineRule('never', 'Never', { newCustomer: true }, fallback.then),
       fallback,
     ]);
+    assert.deepEqual(issues, [
+      {
+        field: 'body.rules.0.when',
+        message:
+          'has no conditions, so it matches every order and the rules after it are never reached; only the last rule may be unconditional',
+        rule: 'catch-early',
+      },
+    ]);
+  });
+
+  it('treats a condition set to undefined as no condition, as the engine does', () => {
+    // Rules built in code may clear a condition by setting it to undefined; decide() then matches
+    // every order with it, so validation must see the rule as unconditional too.
+    const cleared = { ...fallback, id: 'cleared', when: { newCustomer: undefined } };
     assert.deepEqual(
-      issues.map((i) => [i.field, i.rule]),
-      [['body.rules.0.when', 'catch-early']],
+      issuesOf([cleared, fallback]).map((i) => [i.field, i.rule]),
+      [['body.rules.0.when', 'cleared']],
     );
+    assert.deepEqual(issuesOf([defineRule('new', 'New', { newCustomer: true }, fallback.then), cleared]), []);
   });
 
   it('refuses an empty total band, comparing decimals by value', () => {
@@ -64,6 +79,13 @@ describe('approval rules: semantic validation names the rule', () => {
     ]);
     assert.equal(issuesOf([band('100.01', '100'), fallback]).length, 1);
     assert.deepEqual(issuesOf([band('99.999', '100'), fallback]), []);
+  });
+
+  it('accepts a total band open on either side', () => {
+    const open = (when: Rule['when']) =>
+      issuesOf([defineRule('open', 'Open', when, fallback.then), fallback]);
+    assert.deepEqual(open({ orderTotalBelow: '100' }), []);
+    assert.deepEqual(open({ orderTotalAtLeast: '100' }), []);
   });
 
   it('refuses levels that wait on or escalate to roles that never approve', () => {
@@ -89,7 +111,8 @@ describe('approval rules: semantic validation names the rule', () => {
         ['body.rules.0.then.levels.3.role', 'odd-levels'],
       ],
     );
-    assert.match(issues[0]?.message ?? '', /'integration' never approves orders/);
+    assert.equal(issues[0]?.message, "'integration' never approves orders; use a role that does");
+    assert.equal(issues[1]?.message, "'analyst' never approves orders; escalate to a role that does");
   });
 
   it('refuses one named approver on two levels (one person cannot approve two levels)', () => {
@@ -105,10 +128,13 @@ describe('approval rules: semantic validation names the rule', () => {
       ),
       fallback,
     ]);
-    assert.deepEqual(
-      issues.map((i) => [i.field, i.rule]),
-      [['body.rules.0.then.levels.1.approverUserId', 'same-person']],
-    );
+    assert.deepEqual(issues, [
+      {
+        field: 'body.rules.0.then.levels.1.approverUserId',
+        message: 'level 0 names the same approver; one person cannot approve two levels of an order',
+        rule: 'same-person',
+      },
+    ]);
   });
 
   it('reports every issue, at its index, and prefixes the location', () => {
@@ -245,9 +271,12 @@ describe('approval rules: the credit guard', () => {
 
   it('keeps the id credit-guard for the guard', () => {
     const issues = validateRuleSet({ rules: [{ ...fallback, id: 'credit-guard' }] });
-    assert.deepEqual(
-      issues.map((i) => [i.field, i.rule]),
-      [['body.rules.0.id', 'credit-guard']],
-    );
+    assert.deepEqual(issues, [
+      {
+        field: 'body.rules.0.id',
+        message: "'credit-guard' names the credit guard in decisions; give the rule another id",
+        rule: 'credit-guard',
+      },
+    ]);
   });
 });

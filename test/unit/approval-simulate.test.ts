@@ -149,6 +149,39 @@ describe('approval rule simulation', () => {
     assert.match(report.changes[0]?.current.reason ?? '', /credit limit/);
   });
 
+  it('counts a change of the named approver, and shows it on both sides', () => {
+    const named = (approverUserId: string): RuleSet => ({
+      rules: [
+        defineRule(
+          'named',
+          'Named approver',
+          {},
+          { type: 'require-approval', levels: [{ role: 'approver', approverUserId, slaSeconds: DAY }] },
+        ),
+      ],
+    });
+    const level = (approverUserId: string) => ({
+      role: 'approver' as const,
+      approverUserId,
+      slaSeconds: DAY,
+      escalateTo: 'admin' as const,
+    });
+    const order = decided(facts(), {
+      outcome: 'require-approval',
+      ruleId: 'named',
+      ruleName: 'Named approver',
+      levels: [level('u-ann')],
+      observed: {},
+    });
+    assert.equal(simulate(named('u-ann'), [order]).changed, 0);
+    const report = simulate(named('u-bob'), [order]);
+    assert.equal(report.changed, 1);
+    assert.deepEqual(
+      [report.changes[0]?.current.levels, report.changes[0]?.candidate.levels],
+      [[level('u-ann')], [level('u-bob')]],
+    );
+  });
+
   it('re-decides on the stored facts only: every condition sees what the order had then', () => {
     const newcomer = decided(
       facts({ newCustomer: true, categories: ['chemicals'], totalMinor: 10 }),

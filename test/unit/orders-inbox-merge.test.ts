@@ -75,4 +75,60 @@ describe('merging sorted inbox partitions', () => {
     });
     assert.deepEqual(result, { items: ['x'], position: 'x', more: false });
   });
+
+  it('when the page fills, says more only while a partition has items buffered or unread', async () => {
+    const merge = (sources: SortedSource<string>[]) =>
+      mergeSorted({ sources, sortKey: (k) => k, keep: () => true, limit: 2, maxReads: 12 });
+    // The last items of every partition fill the page exactly: nothing is left.
+    assert.deepEqual(await merge([source(['a'], 3), source(['b'], 3)]), {
+      items: ['a', 'b'],
+      position: 'b',
+      more: false,
+    });
+    // The buffer is empty but the partition has a page unread.
+    assert.deepEqual(await merge([source(['a', 'b', 'c'], 2)]), {
+      items: ['a', 'b'],
+      position: 'b',
+      more: true,
+    });
+    // The partition is read to its end but an item is still buffered.
+    assert.deepEqual(await merge([source(['a', 'b', 'c'], 3)]), {
+      items: ['a', 'b'],
+      position: 'b',
+      more: true,
+    });
+  });
+
+  it('says no more when its read budget ran out before it could look at any item', async () => {
+    // DynamoDB may answer a page with no items and a LastEvaluatedKey; with no position there is
+    // nothing the next page could start after, so "more" would only start the same page again.
+    const empty: SortedSource<string> = { read: async () => ({ items: [], lastKey: { i: '0' } }) };
+    const result = await mergeSorted({
+      sources: [empty],
+      sortKey: (k) => k,
+      keep: () => true,
+      limit: 1,
+      maxReads: 1,
+    });
+    assert.deepEqual(result, { items: [], position: undefined, more: false });
+  });
+
+  it('takes equal keys in the order of the sources (a stable merge)', async () => {
+    const from = (name: string): SortedSource<{ key: string; from: string }> => ({
+      read: async () => ({ items: [{ key: 'same', from: name }] }),
+    });
+    const merge = (limit: number) =>
+      mergeSorted({
+        sources: [from('first'), from('second')],
+        sortKey: (item) => item.key,
+        keep: () => true,
+        limit,
+        maxReads: 12,
+      });
+    assert.deepEqual((await merge(1)).items, [{ key: 'same', from: 'first' }]);
+    assert.deepEqual(
+      (await merge(2)).items.map((item) => item.from),
+      ['first', 'second'],
+    );
+  });
 });

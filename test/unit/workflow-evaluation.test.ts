@@ -98,4 +98,12 @@ describe('order evaluation at closing', () => {
     assert.equal(evaluate([inTime, escalated]).approvalSlaMet, false);
     assert.equal(evaluate([inTime, escalated]).escalations, 1);
   });
+
+  it('meets the approval SLA with a decision exactly at the due time, but never with a rejected level', () => {
+    const evaluate = (levels: ReturnType<typeof level>[]) =>
+      evaluateOrder(anOrder({ approval: { levels } }), happy, new Date(T0 + 90_010_000)).approvalSlaMet;
+    // level() is due at 11:00:00.000.
+    assert.equal(evaluate([level({ status: 'approved', decidedAt: '2026-03-01T11:00:00.000Z' })]), true);
+    assert.equal(evaluate([level({ status: 'rejected', decidedAt: '2026-03-01T10:30:00.000Z' })]), false);
+  });
 });

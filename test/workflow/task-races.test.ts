@@ -142,6 +142,29 @@ describe('workflow tasks: races and restarts', () => {
     assert.ok(!(await eventTypes(t.tenantId, order.id)).includes('APPROVAL_ESCALATED'));
   });
 
+  it('EscalateApproval leaves an overdue level alone on an order being cancelled, out of every inbox', async () => {
+    const t = await orders.setUpTenant();
+    const order = await orders.submitOrder(t);
+    await orders.requireApproval(t, order.id, [orders.level('approver')], new Date(Date.now() - 7_200_000));
+    await cancelOrder(t.sales, order.id, 'not needed', new Date());
+    const before = await getOrderRecord(t.tenantId, order.id);
+    const step = await run(tasks.escalate, { tenantId: t.tenantId, orderId: order.id });
+    assert.deepEqual(step, { tenantId: t.tenantId, orderId: order.id, next: 'compensate' });
+    const after = await getOrderRecord(t.tenantId, order.id);
+    assert.equal(after.version, before.version, 'nothing written');
+    assert.deepEqual(
+      after.approval?.levels.map((l) => [l.status, l.role, l.escalations.length]),
+      [['pending', 'approver', 0]],
+    );
+    // An escalation would put the order back into the admin's inbox.
+    assert.equal((after as { inboxPk?: string }).inboxPk, undefined);
+    assert.deepEqual(await eventTypes(t.tenantId, order.id), [
+      'ORDER_SUBMITTED',
+      'APPROVAL_REQUIRED',
+      'CANCEL_REQUESTED',
+    ]);
+  });
+
   it('restarted on an APPROVED order, Advance reserves its stock; ReserveStock then changes nothing', async () => {
     const t = await orders.setUpTenant();
     const order = await orders.submitOrder(t, [{ sku: 'WIDGET', quantity: 3 }]);
