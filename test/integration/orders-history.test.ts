@@ -534,7 +534,7 @@ describe('POST /v1/orders/history', () => {
       new GetCommand({ TableName: tables.domain, Key: customerKey(t.tenantId, t.german) }),
     );
     assert.equal(customer.Item?.closedOrders, 1, 'counted once');
-  }, 30_000);
+  });
 
   it('refuses an order whose customer stays contended with a 409, having written nothing for it', async () => {
     const t = await tenant();
@@ -553,7 +553,7 @@ describe('POST /v1/orders/history', () => {
     // Sent again once the contention is over, it is written.
     const again = await importHistory(t.admin, [closedOrder({ externalRef: 'CONTENDED' })]);
     assert.equal(again.body.results[0].outcome, 'created');
-  }, 30_000);
+  });
 
   it('is for admins and integrations', async () => {
     const t = await tenant();
