@@ -42,8 +42,8 @@ export default defineConfig({
   test: {
     // One DynamoDB Local per Stryker worker (its vitest instance), started once for all mutants.
     globalSetup: ['test/setup/dynamodb-local.ts'],
-    // mutation-activation: module-level mutants are switched on before the imports (see the file).
-    setupFiles: ['test/setup/mutation-activation.ts', 'test/setup/environment.ts'],
+    // module-level-mutants: mutants built at import are tried against the tests of the files importing them.
+    setupFiles: ['test/setup/module-level-mutants.ts', 'test/setup/environment.ts'],
     // As the main config: tests wait on conditions, never on a wall-clock budget of their own.
     testTimeout: 120_000,
     hookTimeout: 120_000,
