@@ -332,22 +332,14 @@ describe('consumers at the tip of the same shard (tips.ts)', () => {
     assert.deepEqual(await catchUp(tips, calls, api), ['iterator TRIM_HORIZON', 'records 0']);
   });
 
-  it('after a poke (the twin wrote something since) it asks again', async () => {
+  it.each([
+    ['after a poke (the twin wrote something since)', { pokes: 1 }],
+    ['for a drained() call made after that empty read', { generation: 1 }],
+  ])('%s, it asks again', async (_, since) => {
     const { api, calls } = fakeShard(recordsOf(['a', 'b']), { closed: false });
     const tips = new ShardTips();
     await catchUp(tips, calls, api);
-    assert.deepEqual(await catchUp(tips, calls, api, { pokes: 1 }), [
-      'iterator TRIM_HORIZON',
-      'records 0',
-      'records 2',
-    ]);
-  });
-
-  it('for a drained() call made after that empty read, it asks again', async () => {
-    const { api, calls } = fakeShard(recordsOf(['a', 'b']), { closed: false });
-    const tips = new ShardTips();
-    await catchUp(tips, calls, api);
-    assert.deepEqual(await catchUp(tips, calls, api, { generation: 1 }), [
+    assert.deepEqual(await catchUp(tips, calls, api, since), [
       'iterator TRIM_HORIZON',
       'records 0',
       'records 2',
