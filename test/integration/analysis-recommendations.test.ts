@@ -127,6 +127,21 @@ const recommendationsOf = (t: Tenant, customerId: string, caller = t.sales) =>
     principal: caller,
   });
 
+/** Puts the customer in a segment of a run, as a segments run writes it on the customer item. */
+const assignSegment = (
+  tenantId: string,
+  customerId: string,
+  segment: { id: number; label: string; runId: string },
+) =>
+  documentClient.send(
+    new UpdateCommand({
+      TableName: tables.domain,
+      Key: customerKey(tenantId, customerId),
+      UpdateExpression: 'SET analysis = :a',
+      ExpressionAttributeValues: { ':a': { segment: { ...segment, assignedAt: new Date().toISOString() } } },
+    }),
+  );
+
 describe('GET /v1/customers/{customerId}/recommendations', () => {
   it('before any analysis run: 200 with runId null, empty lists and a note', async () => {
     const t = await tenant();
@@ -217,23 +232,11 @@ describe('GET /v1/customers/{customerId}/recommendations', () => {
         Item: { ...resultKey(t.tenantId, segmentRun, RESULT.segmentNeeds(2)), needs: [need, untyped] },
       }),
     );
-    await documentClient.send(
-      new UpdateCommand({
-        TableName: tables.domain,
-        Key: customerKey(t.tenantId, t.customers.ann as string),
-        UpdateExpression: 'SET analysis = :a',
-        ExpressionAttributeValues: {
-          ':a': {
-            segment: {
-              id: 2,
-              label: 'recent, frequent',
-              runId: segmentRun,
-              assignedAt: new Date().toISOString(),
-            },
-          },
-        },
-      }),
-    );
+    await assignSegment(t.tenantId, t.customers.ann as string, {
+      id: 2,
+      label: 'recent, frequent',
+      runId: segmentRun,
+    });
     const res = await recommendationsOf(t, t.customers.ann as string);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(res.body.segment, { id: 2, label: 'recent, frequent' });
@@ -245,16 +248,7 @@ describe('GET /v1/customers/{customerId}/recommendations', () => {
     const t = await tenant();
     await runRecommendations(t);
     // The customer names a segment of a run whose SEGMENT_NEEDS item is not (or no longer) there.
-    await documentClient.send(
-      new UpdateCommand({
-        TableName: tables.domain,
-        Key: customerKey(t.tenantId, t.customers.ann as string),
-        UpdateExpression: 'SET analysis = :a',
-        ExpressionAttributeValues: {
-          ':a': { segment: { id: 1, label: 'lapsed', runId: newId(), assignedAt: new Date().toISOString() } },
-        },
-      }),
-    );
+    await assignSegment(t.tenantId, t.customers.ann as string, { id: 1, label: 'lapsed', runId: newId() });
     const res = await recommendationsOf(t, t.customers.ann as string);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(res.body.segment, { id: 1, label: 'lapsed' });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +108,14 @@ describe('the cursor key', () => {
     return import('../../functions/shared/db/cursor-key');
   };
 
+  /** The key module, fresh, told to read its key from the secret served by `server` (a local Secrets Manager). */
+  const keyFromSecretsManagerAt = async (server: Server) => {
+    delete process.env[CURSOR_KEY_ENV];
+    process.env[CURSOR_KEY_SECRET_ENV] = 'arn:aws:secretsmanager:eu-west-1:1:secret:cursor-AbCdEf';
+    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return freshKeyModule();
+  };
+
   it('comes from ORDERLY_CURSOR_KEY when set, and refuses a short one', async () => {
     const { cursorKey } = await freshKeyModule();
     assert.deepEqual(await cursorKey(), Buffer.from(saved[CURSOR_KEY_ENV] as string));
@@ -141,10 +149,7 @@ describe('the cursor key', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      delete process.env[CURSOR_KEY_ENV];
-      process.env[CURSOR_KEY_SECRET_ENV] = 'arn:aws:secretsmanager:eu-west-1:1:secret:cursor-AbCdEf';
-      process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const { cursorKey } = await freshKeyModule();
+      const { cursorKey } = await keyFromSecretsManagerAt(server);
       await assert.rejects(cursorKey(), /not yet/);
       assert.deepEqual(await cursorKey(), Buffer.from(secret));
       assert.deepEqual(await cursorKey(), Buffer.from(secret));
@@ -179,10 +184,7 @@ describe('the cursor key', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      delete process.env[CURSOR_KEY_ENV];
-      process.env[CURSOR_KEY_SECRET_ENV] = 'arn:aws:secretsmanager:eu-west-1:1:secret:cursor-AbCdEf';
-      process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const { cursorKey } = await freshKeyModule();
+      const { cursorKey } = await keyFromSecretsManagerAt(server);
       assert.deepEqual(await cursorKey(), Buffer.from(secret));
       assert.equal(sockets.length, 1);
       // Each connection closes, from the client's side (its end reached the server first). A client
