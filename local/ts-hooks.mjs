@@ -16,6 +16,9 @@
  *   spares every later thread the parsing and compiling of the same modules, except in coverage
  *   runs (see below).
  *
+ * - Vendor: a few dependencies of many small modules (zod, libphonenumber-js, Powertools' logger)
+ *   resolve to single-file builds of themselves (local/vendor-bundles.mjs says why and how).
+ *
  * Plain JavaScript, so that loading it needs no stripper. Used by the npm scripts
  * (`node --import ./local/ts-hooks.mjs …`) and by the twin's Lambda environments
  * (local/lambda/worker-entry.mjs), so both run the very files on disk.
@@ -25,6 +28,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { enableCompileCache, registerHooks, stripTypeScriptTypes } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { threadId } from 'node:worker_threads';
+import { vendoredUrl } from './vendor-bundles.mjs';
 
 const HAS_EXTENSION = /\.(?:[cm]?[jt]s|json|node)$/;
 const CACHE = fileURLToPath(new URL('../node_modules/.cache/orderly/', import.meta.url));
@@ -75,6 +79,8 @@ registerHooks({
         if (existsSync(fileURLToPath(candidate))) return nextResolve(candidate.href, context);
       }
     }
+    const vendored = vendoredUrl(specifier);
+    if (vendored) return { url: vendored, format: 'module', shortCircuit: true };
     return nextResolve(specifier, context);
   },
   load(url, context, nextLoad) {
