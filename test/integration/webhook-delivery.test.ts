@@ -49,11 +49,16 @@ afterAll(async () => {
   await tables.drop();
 });
 
+/**
+ * Delivery settings for a test: retries 0.2 s apart, and a request timeout and inline budget no
+ * load reaches (a fan-out on a saturated machine once took more than 5 s for three events). A
+ * test of the timeout or the budget sets its own.
+ */
 const settings = (overrides: Partial<DeliverySettings> = {}): DeliverySettings => ({
-  timeoutMs: 5000,
+  timeoutMs: 60_000,
   retryDelaysSeconds: [0, 0.2, 0.2, 0.2, 0.2, 0.2],
   disableAfterMs: 5 * 86_400_000,
-  inlineBudgetMs: 5000,
+  inlineBudgetMs: 120_000,
   ...overrides,
 });
 /** Sweeps until nothing is due within a few seconds (retries are 0.2 s apart here). */
@@ -282,7 +287,7 @@ describe('webhook delivery', () => {
     const target = await receiver(() => (inline ? 'hang' : 200));
     const { id: endpointId } = await endpointFor(tenantId, target);
     const { items, ids } = events(tenantId, 1, 1);
-    const budgeted = settings({ inlineBudgetMs: 300, retryDelaysSeconds: [0, 300] });
+    const budgeted = settings({ inlineBudgetMs: 300, timeoutMs: 5000, retryDelaysSeconds: [0, 300] });
     assert.deepEqual(await fanOut(records(items), budgeted), {});
     inline = false;
     const deliveryId = deliveryIdOf(endpointId, ids[0] as string);
@@ -297,9 +302,9 @@ describe('webhook delivery', () => {
     assert.ok((cut?.nextAttemptAt ?? '') <= new Date().toISOString(), 'due again at once');
     assert.equal((await getEndpointRecord(tenantId, endpointId))?.failingSince, undefined);
     // The sweeper sends it again at once (the 300 s second turn of the schedule is not used up).
-    // The sweeper has no inline budget; its request gets a timeout no load reaches, so that only
-    // the schedule decides whether the retry happens now.
-    await sweepAll({ ...budgeted, timeoutMs: 120_000 });
+    // The sweeper has no inline budget; its request gets a timeout no load reaches (not the 5 s
+    // of the fan-out above), so that only the schedule decides whether the retry happens now.
+    await sweepAll({ ...budgeted, timeoutMs: 60_000 });
     const landed = await getDelivery(tenantId, deliveryId);
     assert.equal(landed?.status, 'succeeded', JSON.stringify(landed?.attempts));
     // The sweeper's request came with the same webhook-id as the cut one. (The cut one reached
