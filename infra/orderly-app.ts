@@ -9,8 +9,13 @@ export const STACK_NAME = 'Orderly';
  * policy validation plugin. Any finding that is not acknowledged (with a reason, on the
  * construct it concerns) fails the synthesis. The tests build the app through here too.
  */
-export function createOrderlyApp(props: AppProps = {}): { app: App; stack: OrderlyStack } {
+export function createOrderlyApp(
+  props: AppProps = {},
+  options: { bundling?: boolean } = {},
+): { app: App; stack: OrderlyStack } {
   const app = new App(props);
+  // Set after the CLI's context is read (it asks to bundle every stack), before any stack exists.
+  if (options.bundling === false) app.node.setContext('aws:cdk:bundling-stacks', []);
   const account = process.env.CDK_DEFAULT_ACCOUNT;
   const region = process.env.CDK_DEFAULT_REGION;
   const stack = new OrderlyStack(app, STACK_NAME, {
