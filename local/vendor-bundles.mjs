@@ -5,9 +5,9 @@
  * Why: most of a cold start's CPU goes to Node's module loader, not to the code it loads. zod is
  * ~95 modules and libphonenumber-js ~112; resolving, reading, format-detecting and linking each
  * costs more than running it. Built into single files, the same createOrder environment starts in
- * about 30 % less CPU (a worker thread importing its handler: ~440 → ~310 ms; README "Local
- * twin"). Only packages of plain code with a stable interface are here: not the AWS SDK, whose
- * clients load as a few large CommonJS files already.
+ * about 30 % less CPU (a worker thread importing its handler: ~440 → ~310 ms; README,
+ * "Prerequisites"). Only packages of plain code with a stable interface are here: not the AWS
+ * SDK, whose clients load as a few large CommonJS files already.
  *
  * How: one esbuild build of every specifier below, with code splitting, so code two of them
  * share (Powertools' commons) lives in one chunk and exists once per thread, as in an ordinary
@@ -15,8 +15,8 @@
  * `node_modules/.cache/orderly/vendor/<key>/`, the key hashing every package's version, esbuild's
  * and Node's; a new install builds anew. One thread builds (the others wait for it: a twin starts
  * some 25 environments at once), in a temporary folder then renamed, so no thread sees half a
- * build. Without esbuild (a production-only
- * install) nothing is vendored and Node loads the packages as they are.
+ * build. Without esbuild (a production-only install) nothing is vendored and Node loads the
+ * packages as they are.
  *
  * Plain JavaScript, imported by local/ts-hooks.mjs.
  */
@@ -29,6 +29,8 @@ import { threadId } from 'node:worker_threads';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VENDOR = `${ROOT}node_modules/.cache/orderly/vendor/`;
+
+const BUILD_FORMAT = 'esm-split-1';
 
 /** The dependencies built into single files: plain code, many modules, a stable interface. */
 const VENDORED = [
@@ -65,7 +67,8 @@ const folder = (() => {
     cached = '';
     const esbuildVersion = versionOf('esbuild');
     if (!esbuildVersion) return undefined;
-    const hash = createHash('sha256').update(`${process.version} esbuild ${esbuildVersion}`);
+    // BUILD_FORMAT changes with the build's options below, so an older build is not reused.
+    const hash = createHash('sha256').update(`${BUILD_FORMAT} ${process.version} esbuild ${esbuildVersion}`);
     for (const specifier of VENDORED) {
       const version = versionOf(packageOf(specifier));
       if (!version) return undefined;
