@@ -266,12 +266,17 @@ describe('the stuck-order reconciler', () => {
     const rejected = (await getOrderRecord(t.tenantId, order.id)) as Record<string, unknown>;
     assert.equal(rejected.status, 'REJECTED');
     assert.equal(typeof rejected.reconcileSk, 'string', 'final, but an answer is owed: still in the index');
+    // What is owed, as stored: a failure with the rejection's code, for the token it answers.
+    assert.deepEqual(
+      { ...(rejected.answerDue as Record<string, unknown>), at: undefined },
+      { token: 'tok-reject', kind: 'approval', answer: 'failure', code: 'order-rejected', at: undefined },
+    );
 
     const report = await reconcileOrders({ now: later(RECONCILE_AFTER_SECONDS.answer + 1), port });
     assert.equal(report.answered, 1);
     assert.deepEqual(
-      port.failures.map((f) => f.taskToken),
-      ['tok-reject'],
+      port.failures.map((f) => [f.taskToken, f.error]),
+      [['tok-reject', 'ApprovalRejected']],
     );
     const after = (await getOrderRecord(t.tenantId, order.id)) as Record<string, unknown>;
     assert.equal(after.answerDue, undefined);
