@@ -6,7 +6,10 @@ import { AREA_FLOOR, CRITICAL_AREAS, OVERALL_FLOOR } from './mutation-areas.ts';
  * functions/ and local/, and overall, from a Stryker JSON report (mutation-testing-report-schema).
  * Exits 1 when an area the report measured is below AREA_FLOOR or the whole is below OVERALL_FLOOR.
  *
- *   npm run test:mutation:score [-- <report.json>] [-- --survivors] [-- --without=<text>,<text>]
+ *   npm run test:mutation:score [-- <report.json>...] [-- --survivors] [-- --without=<text>,<text>]
+ *
+ * Several reports (runs over different files) are scored as one; a file in more than one counts
+ * as measured by the last.
  *
  * --without scores the report as if the test files whose path contains one of the texts were not
  * there: a mutant only they killed counts as survived. On a report run with --disableBail (every
@@ -139,15 +142,23 @@ function main(argv: string[]): number {
     .split(',')
     .filter(Boolean);
   const run = process.env.MUTATION_RUN;
-  const reportPath =
-    argv.find((a) => !a.startsWith('--')) ??
-    (run ? `reports/mutation/${run}/mutation.json` : 'reports/mutation/mutation.json');
-  if (!existsSync(reportPath)) {
-    console.error(`No mutation report at ${reportPath}: run npm run test:mutation first.`);
+  const given = argv.filter((a) => !a.startsWith('--'));
+  const reportPaths =
+    given.length > 0
+      ? given
+      : [run ? `reports/mutation/${run}/mutation.json` : 'reports/mutation/mutation.json'];
+  const missing = reportPaths.find((path) => !existsSync(path));
+  if (missing !== undefined) {
+    console.error(`No mutation report at ${missing}: run npm run test:mutation first.`);
     return 2;
   }
-  const report = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
-  if (without?.length) withoutTests(report, without);
+  // Several reports (runs of different files) score as one; a file in more than one counts as the last.
+  const report: Report = { files: {} };
+  for (const path of reportPaths) {
+    const one = JSON.parse(readFileSync(path, 'utf8')) as Report;
+    if (without?.length) withoutTests(one, without);
+    Object.assign(report.files, one.files);
+  }
   const equivalents = existsSync(EQUIVALENTS_FILE)
     ? (JSON.parse(readFileSync(EQUIVALENTS_FILE, 'utf8')) as Equivalent[])
     : [];

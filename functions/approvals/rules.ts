@@ -25,7 +25,8 @@ export const RuleId = z
   .regex(
     /^[a-z0-9][a-z0-9-]{0,62}$/,
     'must be 1 to 63 lower-case letters, digits or hyphens, starting with a letter or digit',
-  );
+  )
+  .describe('Unique within the set; each decision names the rule that made it');
 
 export const DecimalString = z
   .string()
@@ -112,16 +113,16 @@ export const Level = z.strictObject({
 export type Level = z.infer<typeof Level>;
 
 const AutoReject = z.strictObject({
-  type: z.literal('auto-reject'),
+  type: z.literal('auto-reject').describe('Reject the order at once, with `reason`'),
   reason: freeText(1, 200).describe('Shown on the rejected order'),
 });
 const RequireApproval = z.strictObject({
-  type: z.literal('require-approval'),
+  type: z.literal('require-approval').describe('Wait for people to approve each of `levels` in turn'),
   levels: z.array(Level).min(1).max(MAX_LEVELS).describe('Approved one after another, in this order'),
 });
 
 export const Outcome = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('auto-approve') }),
+  z.strictObject({ type: z.literal('auto-approve').describe('Approve the order at once') }),
   AutoReject,
   RequireApproval,
 ]);
@@ -137,10 +138,10 @@ export type GuardOutcome = z.infer<typeof GuardOutcome>;
 
 export const Rule = z.strictObject({
   id: RuleId,
-  name: singleLineText(1, 100),
+  name: singleLineText(1, 100).describe('For people: shown with the decisions the rule makes'),
   when: Conditions,
   // biome-ignore lint/suspicious/noThenProperty: the API's field; an outcome is never a function, so a rule is no thenable
-  then: Outcome,
+  then: Outcome.describe('What happens to an order the rule matches'),
 });
 export type Rule = z.infer<typeof Rule>;
 
@@ -208,18 +209,14 @@ export const Facts = z.object({
     .max(Number.MAX_SAFE_INTEGER)
     .describe('What the customer owes on earlier orders, without this one'),
   newCustomer: z.boolean(),
-  categories: z.array(z.string()).describe('The product categories of the order’s lines'),
-  maxBelowListBps: bps
-    .default(0)
-    .describe(
-      'The most any line’s total lies below its list price × quantity, in basis points of it, the discount included; 0 without any',
-    ),
-  termsChanges: z
-    .array(TermsChange)
-    .default([])
-    .describe(
-      'Changes of the customer’s credit limit and of the lines’ products’ terms the order saw, within 30 days before it was created or after',
-    ),
+  // The product categories of the order's lines.
+  categories: z.array(z.string()),
+  // The most any line's total lies below its list price × quantity, in basis points of it, the
+  // discount included; 0 without any (and in facts stored before list prices were recorded).
+  maxBelowListBps: bps.default(0),
+  // Changes of the customer's credit limit and of the lines' products' terms the order saw, within
+  // 30 days before it was created or after; none in facts stored before they were recorded.
+  termsChanges: z.array(TermsChange).default([]),
   createdAt: z.iso.datetime({ offset: true }).optional().describe('When the order was created'),
   createdBy: z.string().optional().describe('Who created the order'),
 });
@@ -227,15 +224,22 @@ export type Facts = z.infer<typeof Facts>;
 
 /** The facts the deciding rule's conditions looked at (and the credit verdict when it was asked). */
 export const Observed = z.object({
-  currency: CurrencyCode.optional(),
+  currency: CurrencyCode.describe('The order’s currency (ISO 4217), for the amounts here').optional(),
   totalMinor: Facts.shape.totalMinor.optional(),
   maxLineDiscountBps: Facts.shape.maxLineDiscountBps.optional(),
   creditLimitMinor: Facts.shape.creditLimitMinor.optional(),
   openBalanceMinor: Facts.shape.openBalanceMinor.optional(),
-  exceedsCreditLimit: z.boolean().optional(),
-  newCustomer: z.boolean().optional(),
-  categories: z.array(z.string()).optional(),
-  maxBelowListBps: bps.optional(),
+  exceedsCreditLimit: z
+    .boolean()
+    .describe('Whether open balance + order total was above the customer’s credit limit')
+    .optional(),
+  newCustomer: z.boolean().describe('Whether the customer had no earlier order').optional(),
+  categories: z.array(z.string()).describe('The product categories of the order’s lines').optional(),
+  maxBelowListBps: bps
+    .describe(
+      'The most any line’s total lay below its list price × quantity, in basis points of it, the discount included',
+    )
+    .optional(),
   termsChanges: z
     .array(TermsChange)
     .optional()
@@ -257,16 +261,19 @@ export type ResolvedLevel = z.infer<typeof ResolvedLevel>;
 export const OUTCOMES = ['auto-approve', 'auto-reject', 'require-approval'] as const;
 export type OutcomeType = (typeof OUTCOMES)[number];
 
+/** A decision as orders store it; never published as a whole (events carry `observed`). */
 export const Decision = z.object({
   outcome: z.enum(OUTCOMES),
-  ruleId: z.string().describe('The rule that fired'),
+  // The rule that fired (CREDIT_GUARD_ID when the credit guard decided).
+  ruleId: z.string(),
   ruleName: z.string(),
-  reason: z.string().optional().describe('Why the order was rejected (auto-reject only)'),
-  levels: z.array(ResolvedLevel).optional().describe('The approval levels required (require-approval only)'),
-  observed: Observed.describe('The values the rule saw'),
-  guarded: z
-    .object({ ruleId: z.string(), ruleName: z.string() })
-    .optional()
-    .describe('The rule that would have auto-approved, stopped by the credit guard (credit-guard only)'),
+  // Why the order was rejected (auto-reject only).
+  reason: z.string().optional(),
+  // The approval levels required (require-approval only).
+  levels: z.array(ResolvedLevel).optional(),
+  // The values the rule saw.
+  observed: Observed,
+  // The rule that would have auto-approved, stopped by the credit guard (credit-guard only).
+  guarded: z.object({ ruleId: z.string(), ruleName: z.string() }).optional(),
 });
 export type Decision = z.infer<typeof Decision>;

@@ -44,7 +44,7 @@ const data = <T extends z.core.$ZodLooseShape>(details: T) => z.object({ ...BASE
 
 const DecidedByRule = {
   ruleId: z.string().describe('The approval rule that decided (`credit-guard` when the credit guard did)'),
-  ruleName: z.string(),
+  ruleName: z.string().describe('That rule’s name, as it was when it decided'),
   observed: Observed.describe('The facts the rule’s conditions looked at'),
 };
 

@@ -20,12 +20,8 @@ export class OrderStateConflictError extends ConflictError {
 
 /** Someone else changed the order between our read and our write (optimistic concurrency). */
 export class OrderChangedError extends ConflictError {
-  constructor(orderId: string) {
-    super(
-      'order-changed',
-      'The order changed meanwhile',
-      `Order '${orderId}' changed while this request ran; retry.`,
-    );
+  constructor(orderId: string, detail = `Order '${orderId}' changed while this request ran; retry.`) {
+    super('order-changed', 'The order changed meanwhile', detail);
   }
 }
 

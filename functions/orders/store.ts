@@ -207,10 +207,12 @@ export interface Transition {
 /** Why a transition's transaction was cancelled, per item (index 0 is the order, 1 the event, 2… `also`). */
 export class TransitionCancelledError extends Error {
   readonly reasons: (string | undefined)[];
+  readonly orderId: string;
 
-  constructor(reasons: (string | undefined)[]) {
+  constructor(reasons: (string | undefined)[], orderId: string) {
     super(`Transaction cancelled: ${reasons.join(', ')}`);
     this.reasons = reasons;
+    this.orderId = orderId;
     this.name = 'TransitionCancelledError';
   }
 }
@@ -279,7 +281,7 @@ export async function transitionOrder(t: Transition): Promise<number> {
       const changed = (reason: string | undefined) =>
         reason === 'ConditionalCheckFailed' || reason === 'TransactionConflict';
       if (changed(reasons[0]) || changed(reasons[1])) throw new OrderChangedError(t.orderId);
-      throw new TransitionCancelledError(reasons);
+      throw new TransitionCancelledError(reasons, t.orderId);
     }
     throw error;
   }
@@ -326,23 +328,32 @@ export async function changeOrder(
 }
 
 /** Another transaction held a stock or customer item the transition also writes: nothing was decided, retry. */
-const contended = (error: unknown) =>
+const contended = (error: unknown): error is TransitionCancelledError =>
   error instanceof TransitionCancelledError && error.reasons.includes('TransactionConflict');
 
 /**
  * Retries `attempt` (read → decide → transition) when another writer changed the order meanwhile
- * or held an item of the same transaction.
+ * or held an item of the same transaction. When the retries run out on a held item, the caller
+ * gets what it would for a changed order (409 order-changed: retry; a task's TransientError), not
+ * an unexplained 500: nothing was written, and a later attempt may well pass.
  */
 export async function withOrderRetry<T>(attempt: () => Promise<T>, attempts = 5): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof OrderChangedError || contended(error)) || i >= attempts) throw error;
+      if (!(error instanceof OrderChangedError || contended(error))) throw error;
+      if (i >= attempts) throw contended(error) ? heldTooLong(error) : error;
       await new Promise((r) => setTimeout(r, 10 * i + Math.random() * 20));
     }
   }
 }
+
+const heldTooLong = (error: TransitionCancelledError) =>
+  new OrderChangedError(
+    error.orderId,
+    `Order '${error.orderId}' could not be changed: other requests kept writing the stock or customer it needs; retry.`,
+  );
 
 /**
  * One page of an order's timeline, oldest first; one Query (one event more than the page, to know

@@ -20,7 +20,7 @@ describe('task errors as the workflow sees them', () => {
     assert.equal(named(throttled()), 'TransientError');
     assert.equal(named(new OrderChangedError('o1')), 'TransientError');
     assert.equal(
-      named(new TransitionCancelledError([undefined, undefined, 'TransactionConflict'])),
+      named(new TransitionCancelledError([undefined, undefined, 'TransactionConflict'], 'o-1')),
       'TransientError',
     );
     assert.equal(
@@ -40,7 +40,7 @@ describe('task errors as the workflow sees them', () => {
     assert.equal(named(insufficientStock(['A'])), 'InsufficientStock');
     assert.equal(named(new WorkflowError('OrderCancelled', 'x')), 'OrderCancelled');
     assert.equal(
-      named(new TransitionCancelledError([undefined, undefined, 'ConditionalCheckFailed'])),
+      named(new TransitionCancelledError([undefined, undefined, 'ConditionalCheckFailed'], 'o-1')),
       'TransitionCancelledError',
     );
     assert.equal(named(new TypeError('boom')), 'TypeError');
