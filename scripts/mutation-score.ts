@@ -152,7 +152,6 @@ function main(argv: string[]): number {
     console.error(`No mutation report at ${missing}: run npm run test:mutation first.`);
     return 2;
   }
-  // Several reports (runs of different files) score as one; a file in more than one counts as the last.
   const report: Report = { files: {} };
   for (const path of reportPaths) {
     const one = JSON.parse(readFileSync(path, 'utf8')) as Report;

@@ -259,7 +259,7 @@ const oneRule = (id: string, name: string, outcome: Outcome): RuleSet['rules'] =
 type Task = (event: unknown, context: ReturnType<typeof fakeContext>) => Promise<unknown>;
 
 /** Runs a real task handler as its Lambda would be invoked, with the clock at `now` when given. */
-async function runTask<R>(task: Task, event: object, now?: Date): Promise<R> {
+export async function runTask<R>(task: Task, event: object, now?: Date): Promise<R> {
   if (now === undefined) return (await task(event, fakeContext())) as R;
   // The task reads the clock itself (`new Date()`): hold Date at `now` while it runs, as
   // events-from-orders.test.ts does to step past SLAs. Only Date is faked; timers stay real.

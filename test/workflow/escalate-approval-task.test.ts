@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { afterAll, describe, it, vi } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import { createTestTables } from '../support/database';
 import { fakeContext } from '../support/invoke';
 
@@ -21,15 +21,8 @@ const T0 = new Date('2026-11-02T09:00:00.000Z');
 const sinceT0 = (ms: number) => new Date(T0.getTime() + ms);
 
 /** Runs EscalateApproval with the clock held at `now` (the task reads `new Date()` itself). */
-async function escalateAt(tenantId: string, orderId: string, now: Date): Promise<any> {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(now);
-  try {
-    return await escalateTask({ tenantId, orderId }, fakeContext());
-  } finally {
-    vi.useRealTimers();
-  }
-}
+const escalateAt = (tenantId: string, orderId: string, now: Date) =>
+  orders.runTask<any>(escalateTask, { tenantId, orderId }, now);
 
 const timeline = async (tenantId: string, orderId: string) =>
   (await listTimeline(tenantId, TENANT_WIDE, orderId, 100)).items;
