@@ -177,3 +177,65 @@ describe('approving the last level: what can stand in its way', () => {
     await assertStillPending(t.tenantId, order.id);
   });
 });
+
+describe('an approval past the credit limit (an override)', () => {
+  const financeMayOverride = (tenantId: string) =>
+    putRuleSet(
+      tenantId,
+      { ...defaultRuleSet(), creditOverrideRoles: ['finance'] },
+      0,
+      { tenantId, actor: 'root', requestId: 'test', operation: 'putApprovalRules' },
+      new Date().toISOString(),
+    );
+
+  it('is allowed to anyone holding one of the roles the rules name, among others; kept on the last level only', async () => {
+    const t = await setUpTenant({ creditLimit: { amountMinor: 1_000, currency: 'EUR' } });
+    await financeMayOverride(t.tenantId);
+    const order = await submitOrder(t);
+    await requireApproval(t, order.id, [level('approver'), level('finance')]);
+    const first = await approveAs(principal(t.tenantId, ['approver'], 'alice'), order.id);
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+
+    // Carol approves and is in finance: one role of hers the rules name is enough.
+    const carol = principal(t.tenantId, ['approver', 'finance'], 'carol');
+    const res = await approveAs(carol, order.id, { creditOverride: { reason: 'paid upfront' } });
+
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.status, 'APPROVED');
+    const stored = await getOrderRecord(t.tenantId, order.id);
+    const [one, two] = stored.approval?.levels ?? [];
+    assert.equal(one?.creditOverride, undefined, 'level 1 overrode nothing');
+    assert.deepEqual(two?.creditOverride, {
+      reason: 'paid upfront',
+      by: 'carol',
+      at: two?.decidedAt,
+      needed: true,
+      creditLimit: { amountMinor: 1_000, currency: 'EUR' },
+      openBalance: { amountMinor: 0, currency: 'EUR' },
+      orderTotal: { amountMinor: 5_000, currency: 'EUR' },
+    });
+    assert.equal(await openBalanceOf(t), 5_000);
+  });
+
+  it('on a customer with no limit in the order’s currency is kept as not needed, with no limit to name', async () => {
+    const t = await setUpTenant();
+    await financeMayOverride(t.tenantId);
+    const order = await submitOrder(t);
+    await requireApproval(t, order.id, [level('finance')]);
+
+    const res = await approveAs(principal(t.tenantId, ['finance'], 'carol'), order.id, {
+      creditOverride: { reason: 'just in case' },
+    });
+
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const [only] = (await getOrderRecord(t.tenantId, order.id)).approval?.levels ?? [];
+    assert.deepEqual(only?.creditOverride, {
+      reason: 'just in case',
+      by: 'carol',
+      at: only?.decidedAt,
+      needed: false,
+      openBalance: { amountMinor: 0, currency: 'EUR' },
+      orderTotal: { amountMinor: 5_000, currency: 'EUR' },
+    });
+  });
+});

@@ -16,6 +16,7 @@ const { parkTask } = await import('../../functions/workflow/store');
 const { reconcileOrders, MAX_RESTARTS } = await import('../../functions/workflow/reconcile');
 const { reportShipment } = await import('../../functions/orders/fulfilment-reports');
 const { rejectOrder } = await import('../../functions/orders/reject-order');
+const { approveOrder } = await import('../../functions/orders/approve-order');
 const { principal } = await import('../support/invoke');
 const { documentClient, domainTableName } = await import('../../functions/shared/db/client');
 const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
@@ -281,6 +282,41 @@ describe('the stuck-order reconciler', () => {
     const after = (await getOrderRecord(t.tenantId, order.id)) as Record<string, unknown>;
     assert.equal(after.answerDue, undefined);
     assert.equal(after.reconcileSk, undefined, 'final and owing nothing: out of the index');
+  });
+
+  it('an approval whose SendTaskSuccess was lost: the success is sent again, with where the order goes next', async () => {
+    const port = freshPort();
+    const t = await setUpTenant();
+    const order = await orderIn(t, 'PENDING_APPROVAL');
+    await parkTask(t.tenantId, await getOrderRecord(t.tenantId, order.id), {
+      kind: 'approval',
+      token: 'tok-approve',
+      enteredAt: new Date().toISOString(),
+      level: 1,
+    });
+    const succeed = port.sendTaskSuccess;
+    port.sendTaskSuccess = async () => {
+      throw Object.assign(new Error('unreachable'), { name: 'ServiceUnavailable' });
+    };
+    await approveOrder(principal(t.tenantId, ['approver'], 'alice'), order.id, {}, new Date());
+    port.sendTaskSuccess = succeed;
+    const approved = (await getOrderRecord(t.tenantId, order.id)) as Record<string, unknown>;
+    assert.equal(approved.status, 'APPROVED');
+    // What is owed, as stored: a success for the token it answers.
+    assert.deepEqual(
+      { ...(approved.answerDue as Record<string, unknown>), at: undefined },
+      { token: 'tok-approve', kind: 'approval', answer: 'success', at: undefined },
+    );
+
+    const report = await reconcileOrders({ now: later(RECONCILE_AFTER_SECONDS.answer + 1), port });
+    assert.equal(report.answered, 1);
+    assert.deepEqual(port.successes, [
+      { taskToken: 'tok-approve', output: { tenantId: t.tenantId, orderId: order.id, next: 'reserve' } },
+    ]);
+    assert.equal(
+      ((await getOrderRecord(t.tenantId, order.id)) as Record<string, unknown>).answerDue,
+      undefined,
+    );
   });
 
   it('a final order whose owed token is no longer valid is simply forgotten; an entry without its order is skipped', async () => {

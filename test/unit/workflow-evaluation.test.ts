@@ -107,3 +107,53 @@ describe('order evaluation at closing', () => {
     assert.equal(evaluate([level({ status: 'rejected', decidedAt: '2026-03-01T10:30:00.000Z' })]), false);
   });
 });
+
+describe('order evaluation at closing, edge cases', () => {
+  const closedAt = new Date(T0 + 90_010_000);
+
+  it('starts the delivered stage at the shipment when the partner dates delivery before it', () => {
+    const evaluation = evaluateOrder(anOrder({ deliveredAt: at(1) }), happy, closedAt);
+    assert.equal(evaluation.stageSeconds.SHIPPED, 0);
+    // Delivered from the shipment report on (3,605 s), not from the earlier status before it.
+    assert.equal(evaluation.stageSeconds.DELIVERED, 90_010 - 3_605);
+    assert.equal(evaluation.stageSeconds.IN_FULFILMENT, 3_600);
+  });
+
+  it('dates delivery by its event when the order holds no delivery time, and has no on-time verdict then', () => {
+    const evaluation = evaluateOrder(anOrder({ promisedDeliveryDate: '2026-03-05' }), happy, closedAt);
+    assert.equal(evaluation.stageSeconds.SHIPPED, 86_400);
+    assert.equal(evaluation.stageSeconds.DELIVERED, 5);
+    assert.equal(evaluation.onTime, null);
+    assert.equal(evaluation.cycleSeconds, 90_010);
+  });
+
+  it('lets an event that changes no status end nothing: a back-dated delivery after a note still ends shipping', () => {
+    // A note on the shipped order (4,000 s) before the partner reports delivery dated 3,700 s.
+    const noted = timeline(
+      [0, 'SUBMITTED'],
+      [2, 'APPROVED'],
+      [3, 'STOCK_RESERVED'],
+      [5, 'IN_FULFILMENT'],
+      [3_605, 'SHIPPED'],
+      [4_000, 'SHIPPED'],
+      [90_005, 'DELIVERED'],
+    );
+    const evaluation = evaluateOrder(anOrder({ deliveredAt: at(3_700) }), noted, closedAt);
+    assert.equal(evaluation.stageSeconds.SHIPPED, 95);
+    assert.equal(evaluation.stageSeconds.DELIVERED, 90_010 - 3_700);
+  });
+
+  it('counts no stage for CLOSED itself, even when the closing event is in the timeline', () => {
+    const closing = [...happy, { seq: 99, status: 'CLOSED' as const, at: at(90_010) }];
+    const evaluation = evaluateOrder(anOrder({ deliveredAt: at(90_005) }), closing, closedAt);
+    assert.deepEqual(Object.keys(evaluation.stageSeconds), [
+      'SUBMITTED',
+      'APPROVED',
+      'STOCK_RESERVED',
+      'IN_FULFILMENT',
+      'SHIPPED',
+      'DELIVERED',
+    ]);
+    assert.equal(evaluation.stageSeconds.DELIVERED, 5);
+  });
+});
