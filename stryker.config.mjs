@@ -12,6 +12,7 @@ const run = process.env.MUTATION_RUN;
 if (run !== undefined && !/^[a-z0-9-]+$/.test(run))
   throw new Error(`MUTATION_RUN must be [a-z0-9-]+: ${run}`);
 const reports = run ? `reports/mutation/${run}` : 'reports/mutation';
+const withEndToEnd = (process.env.MUTATION_PROJECTS ?? '').split(',').includes('e2e');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -19,8 +20,11 @@ export default {
   plugins: ['@stryker-mutator/vitest-runner'],
   vitest: {
     configFile: 'vitest.mutation.config.ts',
-    // Run only the test files that import the mutated file (directly or not).
-    related: true,
+    // Run only the test files that import the mutated file (directly or not). The end-to-end tests
+    // import no handler: they reach them over HTTP, in the twin's worker threads, so `related`
+    // would leave every one of them out; with them in (MUTATION_PROJECTS=…,e2e) it is off, and
+    // per-test coverage alone picks the tests each mutant runs.
+    related: !withEndToEnd,
   },
   // Per-test coverage: each mutant runs only the tests that reached it.
   coverageAnalysis: 'perTest',

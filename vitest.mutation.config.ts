@@ -2,16 +2,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 /**
- * The projects StrykerJS runs for each mutant (stryker.config.mjs): the in-process ones, whose
- * handlers run in the test's own process, so Stryker sees which tests cover which mutant and can
- * switch a mutant on for them. The twin's Lambda environments are worker threads with an
- * environment of their own, so mutants reached only through them (e2e, fuzz) are neither covered
- * nor activated; infra synthesises CDK templates and mutates nothing in functions/ or local/.
- * The workflow project drives orders through a twin: its handlers run in those worker threads,
- * so it kills only mutants in local/workflow and local/stepfunctions (the runner runs in the test's
- * process) and takes minutes per run; MUTATION_PROJECTS=unit,integration,workflow-runner,workflow
- * adds it when mutating those folders. Its files that start no twin (the task functions run
- * in-process against DynamoDB Local, e.g. task-races) are in by default, as `workflow-tasks`.
+ * The projects StrykerJS runs for each mutant (stryker.config.mjs): by default the in-process ones,
+ * whose handlers run in the test's own process. The twin's Lambda environments are worker threads
+ * with globals of their own; local/lambda/mutation-bridge.ts carries the active mutant into them
+ * and their coverage back, so MUTATION_PROJECTS=unit,integration,workflow-runner,workflow-tasks,e2e
+ * adds the end-to-end tests, and the handlers only they reach are measured too (a longer run:
+ * every e2e file starts a twin). Infra synthesises CDK templates and mutates nothing in functions/
+ * or local/.
+ * The workflow project drives orders through a twin (its runner in the test's process, its task
+ * handlers in those worker threads) and takes minutes per run: MUTATION_PROJECTS=…,workflow adds it,
+ * e.g. when mutating local/workflow and local/stepfunctions. Its files that start no twin (the task
+ * functions run in-process against DynamoDB Local, e.g. task-races) are in by default, as
+ * `workflow-tasks`.
  */
 const PROJECTS = (process.env.MUTATION_PROJECTS ?? 'unit,integration,workflow-runner,workflow-tasks').split(
   ',',

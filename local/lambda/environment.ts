@@ -8,6 +8,7 @@ import {
   type FromEnvironment,
   type ToEnvironment,
 } from './messages';
+import { mergeCoverage, mutantVariables } from './mutation-bridge';
 import { schedStatPath, startThreadClock } from './thread-clock';
 
 const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
@@ -97,7 +98,7 @@ export class Environment {
     const workerData: EnvironmentWorkerData = { ...init, emulatorWaits: emulatorWaits.buffer };
     const worker = new Worker(WORKER_ENTRY, {
       workerData,
-      env,
+      env: { ...env, ...mutantVariables() },
       // Lambda's environment has its own memory; a runaway function cannot take the twin's.
       resourceLimits: { maxOldGenerationSizeMb: init.memoryMb },
       stdout: false,
@@ -110,6 +111,7 @@ export class Environment {
       worker.on('message', (message: FromEnvironment) => {
         if (environment) return environment.receive(message);
         if (message.type === 'ready') {
+          mergeCoverage(message.coverage);
           environment = new Environment(worker, init, message, hooks, emulatorWaits);
           for (const m of early) environment.receive(m);
           resolve(environment);
@@ -228,7 +230,8 @@ export class Environment {
     const tag = 'id' in message && message.id !== undefined ? this.tags.get(message.id) : undefined;
     if (message.type === 'log') this.collectLog(message.stream, message.text, tag);
     else if (message.type === 'dynamo') this.hooks.dynamo(message.record, tag);
-    else if (message.type === 'done' && message.id === this.current?.id) {
+    else if (message.type === 'done') mergeCoverage(message.coverage);
+    if (message.type === 'done' && message.id === this.current?.id) {
       this.flushLogs();
       this.onDone?.(message);
     }

@@ -20,6 +20,7 @@ import { installLocalIam } from '../local-iam';
 import { EmulatorWaits } from './emulator-waits';
 import type { EnvironmentWorkerData, FromEnvironment, ToEnvironment } from './messages';
 import { serializeError } from './messages';
+import { takeCoverage } from './mutation-bridge';
 import { currentThreadId, startThreadClock } from './thread-clock';
 
 const init = workerData as EnvironmentWorkerData;
@@ -90,7 +91,12 @@ try {
   post({ type: 'init-failed', error: serializeError(error) });
   process.exit(1);
 }
-post({ type: 'ready', initMs: performance.now() - started, tid: currentThreadId() });
+post({
+  type: 'ready',
+  initMs: performance.now() - started,
+  tid: currentThreadId(),
+  coverage: takeCoverage(),
+});
 
 const ownClock = '/proc/thread-self/schedstat';
 
@@ -125,8 +131,22 @@ port.on('message', async (message: ToEnvironment) => {
   try {
     // Lambda returns the result as JSON text: what cannot be serialised does not reach the caller.
     const result = JSON.stringify(await handler(event, context)) ?? 'null';
-    post({ type: 'done', id, ok: true, result: JSON.parse(result), cpuMs: cpuMs() });
+    post({
+      type: 'done',
+      id,
+      ok: true,
+      result: JSON.parse(result),
+      cpuMs: cpuMs(),
+      coverage: takeCoverage(),
+    });
   } catch (error) {
-    post({ type: 'done', id, ok: false, error: serializeError(error), cpuMs: cpuMs() });
+    post({
+      type: 'done',
+      id,
+      ok: false,
+      error: serializeError(error),
+      cpuMs: cpuMs(),
+      coverage: takeCoverage(),
+    });
   }
 });

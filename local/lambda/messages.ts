@@ -3,6 +3,7 @@
  * Everything is structured-cloned: events and results are copied as Lambda would serialise them.
  */
 import type { TableAccess } from '../../functions/manifest';
+import type { MutantCoverage } from './mutation-bridge';
 
 /** What an environment is created with: its function, and how to find its tables. */
 export interface EnvironmentInit {
@@ -59,13 +60,16 @@ export interface DynamoRequestRecord {
   input?: unknown;
 }
 
+/** What the environment's code reached (mutation testing's coverage run only: mutation-bridge.ts). */
+type Reached = { coverage?: MutantCoverage };
+
 export type FromEnvironment =
-  | { type: 'ready'; initMs: number; tid?: number }
+  | ({ type: 'ready'; initMs: number; tid?: number } & Reached)
   | { type: 'init-failed'; error: SerializedError }
   | { type: 'log'; id?: number; stream: 'stdout' | 'stderr'; text: string }
   | { type: 'dynamo'; id?: number; record: DynamoRequestRecord }
-  | { type: 'done'; id: number; ok: true; result: unknown; cpuMs: number }
-  | { type: 'done'; id: number; ok: false; error: SerializedError; cpuMs: number };
+  | ({ type: 'done'; id: number; ok: true; result: unknown; cpuMs: number } & Reached)
+  | ({ type: 'done'; id: number; ok: false; error: SerializedError; cpuMs: number } & Reached);
 
 export function serializeError(error: unknown): SerializedError {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };

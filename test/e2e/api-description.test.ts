@@ -30,6 +30,19 @@ describe('the API describes itself', () => {
     const page = await twin.client().get('/docs');
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    // Scripts only from our own origin, no framing: the page runs under a strict policy.
+    assert.equal(
+      page.headers.get('content-security-policy'),
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'",
+    );
+    assert.match(page.text, /<div id="swagger-ui"><\/div>/);
+    const assets = [...page.text.matchAll(/(?:src|href)="(\/docs\/[^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(assets, [
+      '/docs/swagger-ui.css',
+      '/docs/swagger-ui-bundle.js',
+      '/docs/swagger-ui-standalone-preset.js',
+      '/docs/init.js',
+    ]);
     for (const src of page.text.matchAll(/(?:src|href)="(\/docs\/[^"]+)"/g)) {
       const asset = await twin.client().get(src[1] as string);
       assert.equal(asset.status, 200, src[1]);
