@@ -55,6 +55,23 @@ describe('PairCounts', () => {
       { numRuns: 50 },
     );
   });
+
+  it('finds a pair again after the table grew: every pair once, with all its counts', () => {
+    // 140 ids give 9,730 pairs: the 4,096-slot table grows twice (to 16,384 slots) while they are
+    // added, and every pair is then counted twice more, each found where the growth moved it.
+    const ids = 140;
+    const counts = new PairCounts();
+    for (let round = 0; round < 3; round++)
+      for (let a = 0; a < ids; a++) for (let b = a + 1; b < ids; b++) counts.increment(b, a);
+    const visits = new Map<string, number[]>();
+    counts.forEach((a, b, count) => {
+      const key = `${a},${b}`;
+      visits.set(key, [...(visits.get(key) ?? []), count]);
+    });
+    assert.equal(counts.size, (ids * (ids - 1)) / 2);
+    assert.equal(visits.size, (ids * (ids - 1)) / 2);
+    for (const [key, seen] of visits) assert.deepEqual(seen, [3], key);
+  });
 });
 
 describe('TopNeighbours', () => {

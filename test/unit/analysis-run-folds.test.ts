@@ -13,7 +13,7 @@ import {
   type PartitionRead,
   segmentCount,
 } from '../../functions/analysis/runs/read-segments';
-import { type NeedRow, needRowOf } from '../../functions/analysis/runs/read-sources';
+import { type NeedRow, needRowOf, orderRowOf } from '../../functions/analysis/runs/read-sources';
 import { storable } from '../../functions/analysis/runs/store-results';
 
 /** What a run keeps of what it reads (functions/analysis/runs/fold-*.ts), and how it cuts a partition. */
@@ -322,6 +322,46 @@ describe('what a run takes of a need it reads', () => {
       ...bare,
       productIds: [],
       answered: false,
+    });
+    // A need stored without a title (imported history may lack one) reads as an empty title.
+    const { title: _title, ...untitled } = base;
+    assert.equal(needRowOf(untitled).title, '');
+  });
+});
+
+describe('an order as a run reads it', () => {
+  const order = {
+    id: { S: 'o1' },
+    customerId: { S: 'c1' },
+    createdAt: { S: '2026-01-02T00:00:00.000Z' },
+    currency: { S: 'EUR' },
+  };
+
+  it('takes its total from its totals and each product of its lines once', () => {
+    const line = (productId: string) => ({ M: { productId: { S: productId }, quantity: { N: '1' } } });
+    const row = orderRowOf({
+      ...order,
+      totals: { M: { subtotalMinor: { N: '9000' }, discountMinor: { N: '500' }, totalMinor: { N: '8500' } } },
+      lines: { L: [line('p1'), line('p2'), line('p1'), { M: { sku: { S: 'NO-PRODUCT' } } }] },
+    });
+    assert.deepEqual(row, {
+      id: 'o1',
+      customerId: 'c1',
+      createdAt: '2026-01-02T00:00:00.000Z',
+      currency: 'EUR',
+      totalMinor: 8500,
+      productIds: ['p1', 'p2'],
+    });
+  });
+
+  it('counts an order without totals or lines as zero, with no products', () => {
+    assert.deepEqual(orderRowOf(order), {
+      id: 'o1',
+      customerId: 'c1',
+      createdAt: '2026-01-02T00:00:00.000Z',
+      currency: 'EUR',
+      totalMinor: 0,
+      productIds: [],
     });
   });
 });

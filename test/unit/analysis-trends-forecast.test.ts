@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { backtest, seasonalNaive } from '../../functions/analysis/trends/backtest';
 import { type Forecast, forecastSeries, historyNeeded } from '../../functions/analysis/trends/forecast';
-import { fitHoltWinters, forecastHoltWinters } from '../../functions/analysis/trends/holt-winters';
+import {
+  fitHoltWinters,
+  forecastHoltWinters,
+  type HoltWintersFit,
+  intervalHalfWidths,
+} from '../../functions/analysis/trends/holt-winters';
 import { chooseSeason, lagCorrelation, withoutTrend } from '../../functions/analysis/trends/seasonality';
 import { noiseSeries, randomWalk, seasonalSeries } from '../fixtures/analysis/trends-series';
 
@@ -211,5 +216,47 @@ describe('choosing the season and the history it needs', () => {
     assert.deepEqual(withoutTrend([3, 0, 0, 3], 3), [-1, -1]);
     assert.equal(lagCorrelation([1, 2, 1, 2, 1, 2], 2), 1);
     assert.equal(lagCorrelation([5, 5, 5, 5], 1), 0);
+  });
+});
+
+describe('the forecast intervals', () => {
+  const fitOf = (period: number): HoltWintersFit => ({
+    period,
+    params: { alpha: 0.5, beta: 0.2, gamma: 0.3, phi: 0.9 },
+    level: 100,
+    trend: 1,
+    season: Array.from({ length: period > 1 ? period : 0 }, () => 0),
+    residualSd: 2,
+  });
+  const close = (actual: number[], expected: number[]) => {
+    assert.equal(actual.length, expected.length);
+    for (const [i, value] of actual.entries()) {
+      assert.ok(Math.abs(value - (expected[i] as number)) < 1e-9, `${value} ≠ ${expected[i]}`);
+    }
+  };
+
+  it('widen by the h-step error variance of damped Holt-Winters, worked by hand for a 2-week season', () => {
+    // c_h = α(1 + β(φ + … + φ^h)) + γ when h is a multiple of the period; σ² grows by c_h².
+    const c1 = 0.5 * (1 + 0.2 * 0.9); // 0.59
+    const c2 = 0.5 * (1 + 0.2 * (0.9 + 0.81)) + 0.3; // 0.971: the season's own week again
+    const c3 = 0.5 * (1 + 0.2 * (0.9 + 0.81 + 0.729)); // 0.7439
+    close(intervalHalfWidths(fitOf(2), 4, 1), [
+      2,
+      2 * Math.sqrt(1 + c1 ** 2),
+      2 * Math.sqrt(1 + c1 ** 2 + c2 ** 2),
+      2 * Math.sqrt(1 + c1 ** 2 + c2 ** 2 + c3 ** 2),
+    ]);
+    // z scales every width.
+    close(intervalHalfWidths(fitOf(2), 2, 1.2816), [2 * 1.2816, 2 * 1.2816 * Math.sqrt(1 + c1 ** 2)]);
+  });
+
+  it('add no seasonal term without a season (period 1), whatever γ says', () => {
+    const c1 = 0.5 * (1 + 0.2 * 0.9);
+    const c2 = 0.5 * (1 + 0.2 * (0.9 + 0.81));
+    close(intervalHalfWidths(fitOf(1), 3, 1), [
+      2,
+      2 * Math.sqrt(1 + c1 ** 2),
+      2 * Math.sqrt(1 + c1 ** 2 + c2 ** 2),
+    ]);
   });
 });

@@ -52,7 +52,7 @@ async function oauthError(answer: Promise<TokenEndpointResponse>) {
   const parsed = JSON.parse(body) as { error: string; error_description: string; access_token?: string };
   assert.equal(parsed.access_token, undefined);
   assert.equal(headers['cache-control'], 'no-store');
-  return { status, error: parsed.error, headers };
+  return { status, error: parsed.error, description: parsed.error_description, headers };
 }
 
 describe('POST /oauth2/token (the twin)', () => {
@@ -129,25 +129,41 @@ describe('POST /oauth2/token (the twin)', () => {
 
   it('answers unsupported_grant_type and invalid_request (400) per RFC 6749 §5.2', async () => {
     const auth = { authorization: basic(clientId, secret) };
-    const cases: [Promise<TokenEndpointResponse>, string][] = [
-      [post('grant_type=password&username=a&password=b', auth), 'unsupported_grant_type'],
-      [post('grant_type=authorization_code', auth), 'unsupported_grant_type'],
-      [post('scope=orderly%2Forders%3Aread', auth), 'invalid_request'],
-      [post('grant_type=client_credentials&grant_type=client_credentials', auth), 'invalid_request'],
+    const cases: [Promise<TokenEndpointResponse>, string, string][] = [
+      [
+        post('grant_type=password&username=a&password=b', auth),
+        'unsupported_grant_type',
+        'Only client_credentials is supported.',
+      ],
+      [
+        post('grant_type=authorization_code', auth),
+        'unsupported_grant_type',
+        'Only client_credentials is supported.',
+      ],
+      [post('scope=orderly%2Forders%3Aread', auth), 'invalid_request', 'grant_type is required.'],
+      [
+        post('grant_type=client_credentials&grant_type=client_credentials', auth),
+        'invalid_request',
+        'grant_type is repeated.',
+      ],
       [
         post(`grant_type=client_credentials&client_id=${clientId}&client_secret=${secret}`, auth),
         'invalid_request',
+        'Authenticate with one method: Basic or the form, not both.',
       ],
       [
         post('grant_type=client_credentials', { ...auth, 'content-type': 'application/json' }),
         'invalid_request',
+        'Send the parameters as application/x-www-form-urlencoded.',
       ],
-      [post('grant_type=client_credentials', auth, 'GET'), 'invalid_request'],
+      [post('grant_type=client_credentials', auth, 'GET'), 'invalid_request', 'Use POST.'],
     ];
-    for (const [attempt, expected] of cases) {
-      const { status, error } = await oauthError(attempt);
+    for (const [attempt, expected, why] of cases) {
+      const { status, error, description } = await oauthError(attempt);
       assert.equal(status, 400, expected);
       assert.equal(error, expected);
+      // What was wrong, for the developer reading the answer.
+      assert.equal(description, why);
     }
   });
 });

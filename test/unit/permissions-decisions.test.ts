@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
+import { assertItemFields } from '../../functions/customers/batch-create';
 import { assertMayCall, assertMaySetFields, scopeOf } from '../../functions/shared/auth/permissions';
 import type { Principal } from '../../functions/shared/auth/principal';
 import {
@@ -180,6 +181,28 @@ describe('assertMaySetFields', () => {
       refusal(() => assertMaySetFields(who(['sales']), two, { active: false })).detail,
       'Only admin may set active.',
     );
+  });
+});
+
+describe('assertItemFields (one item of a batch)', () => {
+  const route = op({
+    auth: { roles: ['admin', 'sales', 'finance'], fields: { creditLimit: ['admin', 'finance'] } },
+  });
+
+  it('names the field inside the item the batch refused', () => {
+    const { detail, errors } = refusal(() => assertItemFields(who(['sales']), route, { creditLimit: 5 }, 3));
+    assert.equal(detail, 'Only admin, finance may set creditLimit.');
+    assert.deepEqual(errors, [
+      { field: 'body.items.3.creditLimit', message: 'needs one of the roles: admin, finance' },
+    ]);
+    assert.doesNotThrow(() => assertItemFields(who(['finance']), route, { creditLimit: 5 }, 3));
+  });
+
+  it('lets any other error through as it is (a public operation has no roles to check)', () => {
+    assert.throws(() => assertItemFields(who(['sales']), op({ auth: { public: true } }), {}, 0), {
+      name: 'Error',
+      message: 'doThing is public: it has no roles',
+    });
   });
 });
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it, onTestFinished } from 'vitest';
 import { TaskTokenInvalidError } from '../../functions/shared/workflow/port';
-import { runnerFor } from './fakes';
+import { createTaskTokens } from '../../local/workflow/tokens';
+import { namedError, runnerFor } from './fakes';
 
 const start = (runner: ReturnType<typeof runnerFor>['runner'], name: string, input: unknown) =>
   runner.port.startExecution({ stateMachine: 'orderLifecycle', name, input });
@@ -159,5 +160,68 @@ describe('workflow runner: task tokens', () => {
     assert.deepEqual(done.output, [{ confirmed: 'A' }, { confirmed: 'B' }]);
     // ConfirmLines, then ConfirmLine once per item.
     assert.equal(done.transitions, 3);
+  });
+});
+
+describe('the task tokens’ own record', () => {
+  it('remembers every token minted only when asked to (tests look there); otherwise it keeps none', () => {
+    const owner = { stateMachine: 'orderLifecycle', executionName: 'order-1', stateName: 'AwaitApproval' };
+    const kept = createTaskTokens(() => {}, { keepMinted: true });
+    const first = kept.mint(owner).token;
+    const second = kept.mint(owner).token;
+    assert.deepEqual(kept.minted(), [first, second]);
+
+    // A long-running twin mints a token per wait, for as long as it runs: none is kept for nothing.
+    const lean = createTaskTokens(() => {});
+    lean.mint(owner);
+    assert.deepEqual(lean.minted(), []);
+  });
+});
+
+describe('workflow runner: what a test waiting on a token is told', () => {
+  it('refuses a task output Step Functions would refuse (over 256 KB); the token still waits for an answer', async () => {
+    const { runner } = runnerFor('approval', { notify: () => null });
+    onTestFinished(() => runner.stop());
+    await start(runner, 'order-big', { orderId: 'order-big', slaSeconds: 3600 });
+    const task = await runner.waitForTaskToken('order-big');
+
+    await assert.rejects(runner.port.sendTaskSuccess(task.token, { blob: 'x'.repeat(262_144) }), {
+      name: 'ValidationException',
+      message: 'Task output exceeds 262144 bytes',
+    });
+    assert.deepEqual(
+      runner.pendingTasks().map((p) => p.token),
+      [task.token],
+    );
+    await runner.port.sendTaskSuccess(task.token, { outcome: 'approved' });
+    assert.equal((await runner.waitForExecution('order-big')).status, 'SUCCEEDED');
+  });
+
+  it('says how the execution ended when it ended before waiting on a token', async () => {
+    const { runner } = runnerFor('invoke', {
+      describe: () => {
+        throw namedError('Boom', 'the describer broke');
+      },
+      summarise: () => null,
+    });
+    onTestFinished(() => runner.stop());
+    await start(runner, 'order-failed', { orderId: 'order-failed' });
+    await runner.waitForExecution('order-failed');
+    await assert.rejects(runner.waitForTaskToken('order-failed', 'AwaitApproval'), {
+      message:
+        'Execution order-failed ended FAILED (Boom: {"errorType":"Boom","errorMessage":"the describer broke"}) before waiting on a task token in AwaitApproval',
+    });
+
+    const caught = runnerFor('approval', {
+      notify: () => {
+        throw namedError('PartnerFailed', 'no route');
+      },
+    }).runner;
+    onTestFinished(() => caught.stop());
+    await start(caught, 'order-done', { orderId: 'order-done', slaSeconds: 3600 });
+    assert.equal((await caught.waitForExecution('order-done')).status, 'SUCCEEDED');
+    await assert.rejects(caught.waitForTaskToken('order-done'), {
+      message: 'Execution order-done ended SUCCEEDED before waiting on a task token',
+    });
   });
 });

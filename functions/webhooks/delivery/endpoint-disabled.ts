@@ -19,7 +19,7 @@ export async function giveUpEndpoint(
   record: EndpointRecord,
   reason: 'gone' | 'failing',
   now: Date,
-): Promise<boolean> {
+): Promise<void> {
   const notice: EndpointDisabledNotice = {
     endpointId: record.id,
     url: record.url,
@@ -37,10 +37,10 @@ export async function giveUpEndpoint(
       matchesAny(ENDPOINT_DISABLED, other.eventTypes),
   );
   const notices = subscribers.flatMap((other) => enqueueItems(record.tenantId, other.id, message, now).items);
-  if (!(await disableEndpoint(record, reason, now, notices))) return false;
+  // Another worker reached the same verdict first: its notices and its event are the ones that stand.
+  if (!(await disableEndpoint(record, reason, now, notices))) return;
   logger.warn('webhook endpoint disabled', { endpointId: record.id, reason });
   await publishDisabled(record.tenantId, message.webhookId, notice);
-  return true;
 }
 
 async function publishDisabled(tenantId: string, id: string, notice: EndpointDisabledNotice): Promise<void> {
