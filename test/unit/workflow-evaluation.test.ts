@@ -19,6 +19,9 @@ const happy = timeline(
   [90_005, 'DELIVERED'],
 );
 
+/** The stages of `happy`, in lifecycle order. */
+const HAPPY_STAGES = ['SUBMITTED', 'APPROVED', 'STOCK_RESERVED', 'IN_FULFILMENT', 'SHIPPED', 'DELIVERED'];
+
 describe('order evaluation at closing', () => {
   it('gives the seconds spent in each status in lifecycle order and the cycle from submission to delivery', () => {
     const order = anOrder({ deliveredAt: at(90_005) });
@@ -38,14 +41,7 @@ describe('order evaluation at closing', () => {
       escalations: 0,
       closedAt: at(90_010),
     });
-    assert.deepEqual(Object.keys(evaluation.stageSeconds), [
-      'SUBMITTED',
-      'APPROVED',
-      'STOCK_RESERVED',
-      'IN_FULFILMENT',
-      'SHIPPED',
-      'DELIVERED',
-    ]);
+    assert.deepEqual(Object.keys(evaluation.stageSeconds), HAPPY_STAGES);
   });
 
   it('reads events in seq order whatever order they come in, and ignores events that change no status', () => {
@@ -146,14 +142,7 @@ describe('order evaluation at closing, edge cases', () => {
   it('counts no stage for CLOSED itself, even when the closing event is in the timeline', () => {
     const closing = [...happy, { seq: 99, status: 'CLOSED' as const, at: at(90_010) }];
     const evaluation = evaluateOrder(anOrder({ deliveredAt: at(90_005) }), closing, closedAt);
-    assert.deepEqual(Object.keys(evaluation.stageSeconds), [
-      'SUBMITTED',
-      'APPROVED',
-      'STOCK_RESERVED',
-      'IN_FULFILMENT',
-      'SHIPPED',
-      'DELIVERED',
-    ]);
+    assert.deepEqual(Object.keys(evaluation.stageSeconds), HAPPY_STAGES);
     assert.equal(evaluation.stageSeconds.DELIVERED, 5);
   });
 });
