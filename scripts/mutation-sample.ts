@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { OVERALL_FLOOR } from './mutation-areas.ts';
 import { classify, EQUIVALENTS_FILE, type Equivalent, type Report } from './mutation-score.ts';
 import { mutableFiles, runStryker } from './mutation-targets.ts';
@@ -11,6 +12,12 @@ import { mutableFiles, runStryker } from './mutation-targets.ts';
  *
  *   npm run test:mutation:sample [-- --lines=400 --seed=1]   # run Stryker on the sample, then score it
  *   npm run test:mutation:sample -- --lines=400 --seed=1 --score-only   # score that run's report again
+ *   npm run test:mutation:sample -- --lines=400 --seed=1 --redraw       # draw the lines again
+ *
+ * The lines drawn are kept beside the report (`sample.txt`) and mutated again by the next run of
+ * the same seed and size: a file added anywhere would shift a fresh draw onto other lines, so a
+ * run after a change (which reuses Stryker's incremental results) must score the same lines to say
+ * what the change did. A sampled line whose file is gone, or now shorter, is left out and named.
  *
  * A mutant spanning several lines (a whole block emptied) is left out by Stryker's line ranges:
  * the estimate is of the mutants that fit on one line, which are most of them.
@@ -98,9 +105,34 @@ function interval(lines: { detected: number; valid: number }[], next: () => numb
 
 const run = process.env.MUTATION_RUN ?? `sample-${LINES}-${SEED}`;
 const reportPath = `reports/mutation/${run}/mutation.json`;
+const samplePath = `reports/mutation/${run}/sample.txt`;
+
+/** The sample's lines as `file:line`: those drawn before for this run, else a new draw (kept). */
+function theSample(): { file: string; line: number }[] {
+  if (existsSync(samplePath) && !process.argv.includes('--redraw')) {
+    const kept = readFileSync(samplePath, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((entry) => {
+        const at = entry.lastIndexOf(':');
+        return { file: entry.slice(0, at), line: Number(entry.slice(at + 1)) };
+      });
+    const present = kept.filter(
+      ({ file, line }) => existsSync(file) && readFileSync(file, 'utf8').split('\n').length >= line,
+    );
+    for (const gone of kept.filter((entry) => !present.includes(entry)))
+      console.log(`Left out: ${gone.file}:${gone.line} (no such line any more).`);
+    console.log(`Mutating the ${present.length} lines drawn before (${samplePath}; --redraw draws again).`);
+    return present;
+  }
+  const drawn = sampleLines(mutableFiles(), random(SEED));
+  mkdirSync(dirname(samplePath), { recursive: true });
+  writeFileSync(samplePath, `${drawn.map(({ file, line }) => `${file}:${line}`).join('\n')}\n`);
+  return drawn;
+}
 
 if (!process.argv.includes('--score-only')) {
-  const sample = sampleLines(mutableFiles(), random(SEED));
+  const sample = theSample();
   const mutate = sample.map(({ file, line }) => `${file}:${line}-${line}`).join(',');
   const status = await runStryker(mutate, run);
   if (status !== 0) process.exit(status);

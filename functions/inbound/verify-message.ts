@@ -1,3 +1,4 @@
+import { ForgetfulMap } from '../shared/forgetful-map';
 import { ULID_PATTERN } from '../shared/ids';
 import { openSecret } from '../shared/secrets/sealed-secret';
 import { newWebhookSecret, verify, WebhookVerificationError } from '../shared/signing/standard-webhooks';
@@ -12,14 +13,12 @@ import { readSourceLookup, type SourceLookup } from './store';
  * message, a rotation (a new sealed value) misses the cache, and a sealed value copied onto
  * another source is not taken from it but opened under that source's context, where it fails.
  */
-const opened = new Map<string, Promise<string>>();
-const MAX_OPENED = 256;
+const opened = new ForgetfulMap<string, Promise<string>>(256);
 
 function open(sourceId: string, sealed: string): Promise<string> {
   const key = `${sourceId}\n${sealed}`;
   let secret = opened.get(key);
   if (!secret) {
-    if (opened.size >= MAX_OPENED) opened.clear();
     secret = openSecret(sealed, secretContext(sourceId));
     // A failure (KMS throttled) is not remembered.
     secret.catch(() => opened.delete(key));

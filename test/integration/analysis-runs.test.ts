@@ -112,6 +112,10 @@ describe('POST /v1/analysis/runs', () => {
       classifier: { testSize: 0.3 },
       trends: { horizon: 8 },
     });
+    // `auto` may be asked for by name, not only by leaving k out.
+    const auto = await post(analyst(), { kinds: ['segments'], segments: { k: 'auto' } });
+    assert.equal(auto.status, 202, JSON.stringify(auto.body));
+    assert.deepEqual(auto.body.parameters.segments, { k: 'auto' });
   });
 
   it('refuses bad parameters with the field named, and queues nothing', async () => {

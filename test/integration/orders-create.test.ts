@@ -44,6 +44,7 @@ describe('POST /v1/orders', () => {
       status: number;
       field: string;
       type?: string;
+      message?: string;
     }[] = [
       {
         name: 'unknown customer',
@@ -90,7 +91,14 @@ describe('POST /v1/orders', () => {
         field: 'body.currency',
         type: 'currency-mismatch',
       },
-      { name: 'no lines', who: t.sales, body: { ...base, lines: [] }, status: 400, field: 'body.lines' },
+      {
+        name: 'no lines',
+        who: t.sales,
+        body: { ...base, lines: [] },
+        status: 400,
+        field: 'body.lines',
+        message: 'an order needs at least one line',
+      },
       {
         name: 'quantity 0',
         who: t.sales,
@@ -121,6 +129,11 @@ describe('POST /v1/orders', () => {
         `${c.name} names ${c.field}: ${JSON.stringify(res.body.errors)}`,
       );
       if (c.type) assert.equal(res.body.type, `urn:orderly:problem:${c.type}`, c.name);
+      if (c.message)
+        assert.ok(
+          res.body.errors.some((e: { message: string }) => e.message === c.message),
+          `${c.name} says why: ${JSON.stringify(res.body.errors)}`,
+        );
     }
     assert.deepEqual(await ordersOf(t.sales), []);
     assert.deepEqual(await ordersOf(limited.sales), []);

@@ -230,6 +230,9 @@ describe('cancelling', () => {
     const res = await cancelAs(t.sales, order.id, 'customer changed their mind');
     assert.equal(res.status, 202);
     assert.equal(res.body.status, 'PENDING_APPROVAL');
+    // The ETag is of the order as the cancel left it, for a conditional request that follows.
+    assert.equal(res.headers.etag, `"${res.body.version}"`);
+    assert.ok(res.body.version > order.version);
     // The answer (and every GET until compensation ends) shows that a cancel is under way.
     assert.equal(res.body.cancelRequest.reason, 'customer changed their mind');
     const record = await getOrderRecord(t.tenantId, order.id);

@@ -32,3 +32,40 @@ describe('the gateway routes by the request’s method', () => {
     }
   });
 });
+
+describe('the gateway answers with what the function returned (payload format 2.0)', () => {
+  /** A runtime whose one function returns the next of the given results. */
+  async function gatewayReturning(results: unknown[]) {
+    const runtime = { invoke: async () => results.shift() } as unknown as LambdaRuntime;
+    return startGateway({
+      port: 0,
+      functions: httpFunctions,
+      runtime,
+      verify: await createVerifier(await newSigningKey()),
+    });
+  }
+
+  it('takes a result with a statusCode as the response, and anything else as a 200 JSON body', async () => {
+    const returning = await gatewayReturning([
+      { statusCode: 201, headers: { 'content-type': 'text/plain', 'x-a': '1' }, body: 'made' },
+      { status: 'ok' },
+      '{"already":"json"}',
+      undefined,
+    ]);
+    try {
+      const answers = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await fetch(`${returning.url}/health`);
+        answers.push([res.status, res.headers.get('content-type'), await res.text()]);
+      }
+      assert.deepEqual(answers, [
+        [201, 'text/plain', 'made'],
+        [200, 'application/json', '{"status":"ok"}'],
+        [200, 'application/json', '{"already":"json"}'],
+        [200, 'application/json', 'null'],
+      ]);
+    } finally {
+      await returning.close();
+    }
+  });
+});

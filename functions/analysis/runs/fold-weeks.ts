@@ -1,4 +1,5 @@
 import { UNTYPED } from '../../aggregates/catalogue';
+import { ForgetfulMap } from '../../shared/forgetful-map';
 import { lastCompleteWeek, type WeeklySeries, weeklySeries, weekOf } from '../trends';
 
 /**
@@ -13,12 +14,12 @@ import { lastCompleteWeek, type WeeklySeries, weeklySeries, weekOf } from '../tr
  * falls in the same local week.
  */
 const QUARTER_HOUR_MS = 15 * 60_000;
-const MAX_REMEMBERED = 50_000;
 
 export class WeeklyCounts {
   private readonly timeZone: string;
   private readonly counts = new Map<string, Map<string, number>>();
-  private readonly weeks = new Map<number, string>();
+  // Needs come in time order within a segment: a small memory of recent quarters serves them.
+  private readonly weeks = new ForgetfulMap<number, string>(50_000);
 
   constructor(timeZone: string) {
     this.timeZone = timeZone;
@@ -55,8 +56,6 @@ export class WeeklyCounts {
     const quarter = Math.floor(Date.parse(at) / QUARTER_HOUR_MS);
     let week = this.weeks.get(quarter);
     if (week === undefined) {
-      // Needs come in time order within a segment: a small memory of recent quarters serves them.
-      if (this.weeks.size >= MAX_REMEMBERED) this.weeks.clear();
       week = weekOf(new Date(quarter * QUARTER_HOUR_MS).toISOString(), this.timeZone);
       this.weeks.set(quarter, week);
     }

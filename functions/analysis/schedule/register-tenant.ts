@@ -2,6 +2,7 @@ import { getTenantSettings, tenantSettingsKey } from '../../settings/tenant-stor
 import { domainTableName } from '../../shared/db/client';
 import type { TransactItem } from '../../shared/db/transact-item';
 import { WriteCancelledError, writeItems } from '../../shared/db/write-items';
+import { ForgetfulMap } from '../../shared/forgetful-map';
 import { readSchedule } from './read-schedule';
 import { plannedState, registrationItems } from './schedule-items';
 
@@ -10,8 +11,7 @@ import { plannedState, registrationItems } from './schedule-items';
  * the first record of a tenant its every other record costs nothing. Bounded: a container that
  * saw very many tenants forgets them all and re-learns them (a GetItem each).
  */
-const registered = new Set<string>();
-const MAX_REMEMBERED = 10_000;
+const registered = new ForgetfulMap<string, true>(10_000);
 
 /** Attempts when the tenant's settings changed between our read and our write. */
 const ATTEMPTS = 3;
@@ -26,7 +26,7 @@ const ATTEMPTS = 3;
 export async function registerTenant(tenantId: string, now: Date): Promise<boolean> {
   if (registered.has(tenantId)) return false;
   if (await readSchedule(tenantId)) {
-    remember(tenantId);
+    registered.set(tenantId, true);
     return false;
   }
   for (let attempt = 1; ; attempt++) {
@@ -35,23 +35,18 @@ export async function registerTenant(tenantId: string, now: Date): Promise<boole
     const items = [...registrationItems(state, now), settingsUnchanged(tenantId, settings.version)];
     try {
       await writeItems(items);
-      remember(tenantId);
+      registered.set(tenantId, true);
       return true;
     } catch (error) {
       if (!(error instanceof WriteCancelledError)) throw error;
       // Another record of the tenant (another shard, another container) registered it first.
       if (error.reasons[0] === 'ConditionalCheckFailed') {
-        remember(tenantId);
+        registered.set(tenantId, true);
         return false;
       }
       if (attempt >= ATTEMPTS) throw error;
     }
   }
-}
-
-function remember(tenantId: string) {
-  if (registered.size >= MAX_REMEMBERED) registered.clear();
-  registered.add(tenantId);
 }
 
 /** The settings are still at the version read (never saved: still absent). */
