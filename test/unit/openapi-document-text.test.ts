@@ -51,11 +51,19 @@ describe('the OpenAPI document’s text', () => {
     assert.ok(seen > 300, `the walk met the document's text (${seen} pieces)`);
   });
 
-  it('has no schema that accepts nothing (an enum with no values becomes `not: {}`)', () => {
+  it('has no schema that accepts nothing (an enum with no values becomes `not: {}`) or only an empty string', () => {
     for (const [path, value] of objects) {
       if (path.endsWith('/properties')) continue;
       if ('not' in value) assert.notDeepEqual(value.not, {}, `${path} accepts no value at all`);
-      if ('enum' in value) assert.ok((value.enum as unknown[]).length > 0, `${path} has an empty enum`);
+      if ('enum' in value) {
+        const values = value.enum as unknown[];
+        assert.ok(values.length > 0, `${path} has an empty enum`);
+        assert.ok(
+          !values.includes(''),
+          `${path} offers the empty string as a value: ${JSON.stringify(values)}`,
+        );
+      }
+      if ('const' in value) assert.notEqual(value.const, '', `${path} accepts only the empty string`);
     }
   });
 });

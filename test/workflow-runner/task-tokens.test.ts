@@ -176,6 +176,58 @@ describe('the task tokens’ own record', () => {
     lean.mint(owner);
     assert.deepEqual(lean.minted(), []);
   });
+
+  it('tells its owner of every change to what waits, and of nothing else', () => {
+    const owner = { stateMachine: 'orderLifecycle', executionName: 'order-1', stateName: 'AwaitApproval' };
+    let changes = 0;
+    const tokens = createTaskTokens(() => changes++);
+    const changed = (what: () => void) => {
+      const before = changes;
+      what();
+      return changes - before;
+    };
+    const a = tokens.mint(owner).token;
+    const b = tokens.mint(owner).token;
+    const c = tokens.mint({ ...owner, executionName: 'order-2' }).token;
+    assert.equal(changes, 0, 'a minted token waits on nobody until its task is parked');
+    assert.equal(
+      changed(() => tokens.describe(a, { orderId: 'order-1' })),
+      0,
+    );
+    assert.equal(
+      changed(() => tokens.park(a)),
+      1,
+    );
+    assert.equal(
+      changed(() => tokens.park(a)),
+      0,
+      'parked once',
+    );
+    assert.equal(
+      changed(() => tokens.answer(a, { ok: true, output: {} })),
+      1,
+    );
+    assert.equal(
+      changed(() => tokens.revoke(a)),
+      0,
+      'already answered: nothing changes',
+    );
+    assert.equal(
+      changed(() => tokens.revoke(b)),
+      1,
+    );
+    assert.equal(
+      changed(() => tokens.revokeExecution('orderLifecycle', 'order-2')),
+      1,
+    );
+    assert.deepEqual(tokens.parked(), []);
+    tokens.mint(owner);
+    assert.equal(
+      changed(() => tokens.revokeAll()),
+      1,
+    );
+    assert.throws(() => tokens.answer(c, { ok: true, output: {} }), { name: 'TaskTokenInvalidError' });
+  });
 });
 
 describe('workflow runner: what a test waiting on a token is told', () => {
