@@ -22,6 +22,11 @@ describe('the tenant’s time zone', () => {
     assert.equal(canonicalTimeZone('America/Argentina/Salta'), 'America/Argentina/Salta');
     assert.equal(canonicalTimeZone('Asia/Kolkata'), 'Asia/Kolkata');
     assert.equal(canonicalTimeZone('US/Pacific'), 'US/Pacific');
+    // An alias the runtime does not list, all in one case: the runtime's own name for it; in
+    // mixed case it cannot be told from a deliberate spelling, so it stays as written.
+    assert.equal(canonicalTimeZone('us/pacific'), 'America/Los_Angeles');
+    assert.equal(canonicalTimeZone('US/PACIFIC'), 'America/Los_Angeles');
+    assert.equal(canonicalTimeZone('Us/Pacific'), 'Us/Pacific');
     for (const bad of [
       'Mars/Olympus',
       '+01:00',
