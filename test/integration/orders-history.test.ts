@@ -453,6 +453,22 @@ describe('POST /v1/orders/history', () => {
     });
   });
 
+  it('looks up only what the orders name: an order without a customerRef reads no reference', async () => {
+    const t = await tenant();
+    // A customer whose reference is the text "undefined": an absent customerRef must not find it.
+    const named = await createCustomer(
+      t.tenantId,
+      { name: 'Literal Ltd', externalRef: 'undefined' },
+      '2025-01-01T00:00:00.000Z',
+    );
+    const { lookUpHistory } = await import('../../functions/orders/history-lookup');
+    const items = [closedOrder({ externalRef: 'L-1', customerRef: undefined, customerId: t.customerId })];
+    const found = await lookUpHistory(t.tenantId, items as unknown as Parameters<typeof lookUpHistory>[1]);
+    assert.deepEqual([...found.customerRefs], []);
+    assert.deepEqual([...found.customers.keys()], [t.customerId]);
+    assert.ok(!found.customers.has(named.id));
+  });
+
   it('takes orders of up to 1,000 lines, and refuses one that would not fit in an item with a 422', async () => {
     const t = await tenant();
     const now = new Date().toISOString();

@@ -299,6 +299,29 @@ describe('k-means', () => {
     }
   });
 
+  it('refills an empty cluster only from a cluster that keeps a row: a row alone stays, a pair gives one', () => {
+    // As above, the third seed duplicates the first row and starts empty; every row sits on its
+    // centroid, so the first row in order whose cluster keeps a row is taken.
+    const cases = [
+      // Row 0 is alone: it stays; row 1, first of the four at (10, 0), takes the empty cluster.
+      { data: [0, 0, 10, 0, 10, 0, 10, 0, 10, 0], want: [[0], [1], [2, 3, 4]] },
+      // Row 0 shares (0, 0) with row 2: a cluster of two gives its first row.
+      { data: [0, 0, 10, 0, 0, 0, 10, 0, 10, 0], want: [[0], [1, 3, 4], [2]] },
+    ];
+    for (const { data, want } of cases) {
+      for (const seed of [1, 2, 3]) {
+        const result = kmeans(Float64Array.from(data), 5, 2, { k: 3, nInit: 1, seed });
+        const rowsOf = (c: number) => [0, 1, 2, 3, 4].filter((i) => result.labels[i] === c);
+        assert.deepEqual(
+          [0, 1, 2].map(rowsOf).sort((a, b) => (a[0] as number) - (b[0] as number)),
+          want,
+          `seed ${seed}`,
+        );
+        assert.equal(result.inertia, 0);
+      }
+    }
+  });
+
   it('centres rows far from the origin without changing the clustering', () => {
     const random = seededRandom(2);
     const centres = Array.from({ length: 3 }, () => Array.from({ length: 3 }, () => 2 * gaussian(random)));

@@ -121,6 +121,11 @@ describe('the cursor key', () => {
     assert.deepEqual(await cursorKey(), Buffer.from(saved[CURSOR_KEY_ENV] as string));
     process.env[CURSOR_KEY_ENV] = 'short';
     await assert.rejects(cursorKey(), /shorter than 32 characters/);
+    // 31 characters are too few; 32, the least, are enough.
+    process.env[CURSOR_KEY_ENV] = 'k'.repeat(31);
+    await assert.rejects(cursorKey(), /shorter than 32 characters/);
+    process.env[CURSOR_KEY_ENV] = 'k'.repeat(32);
+    assert.deepEqual(await cursorKey(), Buffer.from('k'.repeat(32)));
     delete process.env[CURSOR_KEY_ENV];
     await assert.rejects(cursorKey(), /No cursor key/);
   });

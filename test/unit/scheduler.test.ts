@@ -312,4 +312,24 @@ describe('the twin’s scheduler', () => {
     assert.deepEqual(running.deadLetters(), []);
     assert.ok(running.list().every((entry) => entry.next === undefined));
   });
+
+  it('neither retries nor dead-letters an invocation that fails after the scheduler stopped', async () => {
+    const clock = new FakeClock('2025-01-01T10:00:00Z');
+    let fail: (error: Error) => void = () => {};
+    const { running, calls, lines } = scheduler([job('slow', 'rate(5 minutes)')], clock, () => {
+      return new Promise((_, reject) => {
+        fail = reject;
+      });
+    });
+    await clock.advanceTo('2025-01-01T10:05:00Z');
+    assert.equal(calls.length, 1, 'one invocation in flight');
+    await running.stop();
+    fail(new Error('the twin is shutting down'));
+    await settle();
+    assert.equal(clock.pendingTimers, 0, 'no retry armed');
+    await clock.advanceTo('2025-01-01T11:00:00Z');
+    assert.equal(calls.length, 1);
+    assert.deepEqual(running.deadLetters(), []);
+    assert.ok(!lines.some((line) => /retrying|dead-lettered/.test(line)), lines.join('\n'));
+  });
 });

@@ -62,6 +62,17 @@ describe('why compensation cancels an order', () => {
     );
   });
 
+  it('reads a task’s message through whitespace around its cause; no cause, or no message, gives the default', () => {
+    const stock = (caught: { Error: string; Cause?: string }) =>
+      cancellationFor(anOrder({ status: 'APPROVED' }), caught, NOW).reason;
+    const cause = JSON.stringify({ errorType: 'InsufficientStock', errorMessage: 'Not enough SCARCE.' });
+    assert.equal(stock({ Error: 'InsufficientStock', Cause: `\n  ${cause} ` }), 'Not enough SCARCE.');
+    const fallback = 'Not enough stock was available for every line of the order.';
+    assert.equal(stock({ Error: 'InsufficientStock' }), fallback);
+    assert.equal(stock({ Error: 'InsufficientStock', Cause: '{"errorMessage":""}' }), fallback);
+    assert.equal(stock({ Error: 'InsufficientStock', Cause: '{"errorMessage":' }), fallback);
+  });
+
   it('tells an expired approval from the mark EscalateApproval left on the order', () => {
     const order = {
       ...anOrder({ status: 'PENDING_APPROVAL' }),

@@ -87,8 +87,9 @@ function tfidfOfCounts(counts: Map<number, number>, idf: ArrayLike<number>): [nu
     entries.push([column, value]);
     norm += value * value;
   }
+  // Every idf is at least 1 (smooth idf), so the norm is 0 only when there are no entries to scale.
   norm = Math.sqrt(norm);
-  if (norm > 0) for (const entry of entries) entry[1] /= norm;
+  for (const entry of entries) entry[1] /= norm;
   return entries;
 }
 
