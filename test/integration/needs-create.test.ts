@@ -131,10 +131,9 @@ describe('POST /v1/needs', () => {
     });
     assert.equal(unknownCustomer.status, 422);
     assert.equal(unknownCustomer.body.type, 'urn:orderly:problem:unknown-customer');
-    assert.deepEqual(
-      unknownCustomer.body.errors.map((e: { field: string }) => e.field),
-      ['body.customerId'],
-    );
+    assert.deepEqual(unknownCustomer.body.errors, [
+      { field: 'body.customerId', message: `no customer '${other.customerId}'` },
+    ]);
 
     const unknownProduct = await invoke(create, {
       routeKey: CREATE,
@@ -142,10 +141,9 @@ describe('POST /v1/needs', () => {
       body: needBody(t.customerId, { productIds: [t.products.WIDGET, other.products.GADGET] }),
     });
     assert.equal(unknownProduct.status, 422);
-    assert.deepEqual(
-      unknownProduct.body.errors.map((e: { field: string }) => e.field),
-      ['body.productIds.1'],
-    );
+    assert.deepEqual(unknownProduct.body.errors, [
+      { field: 'body.productIds.1', message: `no product '${other.products.GADGET}'` },
+    ]);
 
     const future = await invoke(create, {
       routeKey: CREATE,

@@ -500,6 +500,31 @@ describe('POST /v1/orders/history', () => {
     assert.equal(await ownerOf(t.tenantId, 'ORDER_REF', 'HUGE'), undefined);
   }, 60_000);
 
+  it('refuses a batch naming more than 5,000 distinct SKUs with a 413 saying so, having read and written nothing', async () => {
+    const t = await tenant();
+    // Six orders of 834 lines, each line its own SKU: 5,004 distinct SKUs.
+    const items = Array.from({ length: 6 }, (_, o) =>
+      closedOrder({
+        externalRef: `MANY-${o}`,
+        lines: Array.from({ length: 834 }, (_, i) => ({
+          sku: `S-${o}-${i}`,
+          quantity: 1,
+          unitPriceMinor: 1,
+        })),
+      }),
+    );
+    const { response, byCommand } = await requests.run('importOrderHistory', () =>
+      importHistory(t.admin, items),
+    );
+    assert.equal(response.status, 413, JSON.stringify(response.body).slice(0, 300));
+    assert.equal(response.body.type, 'urn:orderly:problem:history-batch-too-large');
+    assert.match(response.body.detail, /at most 5000 distinct SKUs \(these name 5004\)/);
+    assert.deepEqual(response.body.errors, [
+      { field: 'body.items', message: 'more than 5000 distinct SKUs' },
+    ]);
+    assert.deepEqual(byCommand, {});
+  }, 60_000);
+
   /**
    * DynamoDB Local runs transactions one at a time, so two never cancel each other there: AWS's
    * answer when another order's transaction holds the customer's counter (TransactionConflict on

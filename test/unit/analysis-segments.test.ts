@@ -115,6 +115,30 @@ describe('customer features', () => {
     // c's last order is after `now` (0 days); c has no needs: days since need = window + 1.
     assert.deepEqual(row(2), [0, 1, 5_000, 0, 0, 101, 0, 0]);
   });
+
+  it('ranks need types by their total over all customers, ties by name, whatever order they came in', () => {
+    const customer = (customerId: string, needsByType: Record<string, number>) => ({
+      customerId,
+      orders: 0,
+      revenueMinor: 0,
+      needsByType,
+      needs: Object.values(needsByType).reduce((a, b) => a + b, 0),
+      needsValueMinor: 0,
+      lastNeedAt: daysAgo(1),
+    });
+    // Totals: zeta 2, beta 2, alpha 2, gamma 3 (met in that order); untyped is no type.
+    const table = customerFeatures(
+      [customer('x', { zeta: 1, beta: 2 }), customer('y', { alpha: 2, zeta: 1, gamma: 3, untyped: 9 })],
+      NOW,
+      { maxTypeFeatures: 3 },
+    );
+    assert.deepEqual(table.names.slice(6), ['need:gamma', 'need:alpha', 'need:beta']);
+    // Five ties met out of order come out by name.
+    const tied = customerFeatures([customer('z', { c: 1, a: 1, e: 1, b: 1, d: 1 })], NOW, {
+      maxTypeFeatures: 5,
+    });
+    assert.deepEqual(tied.names.slice(6), ['need:a', 'need:b', 'need:c', 'need:d', 'need:e']);
+  });
 });
 
 describe('segments', () => {

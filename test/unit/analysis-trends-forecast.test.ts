@@ -7,6 +7,7 @@ import {
   forecastHoltWinters,
   type HoltWintersFit,
   intervalHalfWidths,
+  startValues,
 } from '../../functions/analysis/trends/holt-winters';
 import { chooseSeason, lagCorrelation, withoutTrend } from '../../functions/analysis/trends/seasonality';
 import { noiseSeries, randomWalk, seasonalSeries } from '../fixtures/analysis/trends-series';
@@ -150,6 +151,26 @@ describe('forecasts of series without seasonality', () => {
     assert.ok(results.filter((b) => !b.beatsSeasonalNaive).length >= 6);
     // …and where it does, it is by little: no better on average than the naive forecast by more than 10 %.
     assert.ok(mean(results.map((b) => b.modelMae)) > 0.9 * mean(results.map((b) => b.seasonalNaiveMae)));
+  });
+
+  it('starts from the line and the season of a series that is exactly a line plus a season', () => {
+    // The state before the first week: the line 10 + 2t at t = −1 is 8, rising 2 a week.
+    const line = (t: number) => 10 + 2 * t;
+    const plain = startValues(
+      Array.from({ length: 8 }, (_, t) => line(t)),
+      1,
+    );
+    assert.ok(Math.abs(plain.level - 8) < 1e-9 && Math.abs(plain.trend - 2) < 1e-9, JSON.stringify(plain));
+    const season = [3, -1, -3, 1];
+    const seasonal = startValues(
+      Array.from({ length: 12 }, (_, t) => line(t) + (season[t % 4] as number)),
+      4,
+    );
+    assert.ok(Math.abs(seasonal.level - 8) < 1e-9, JSON.stringify(seasonal));
+    assert.ok(Math.abs(seasonal.trend - 2) < 1e-9, JSON.stringify(seasonal));
+    seasonal.season.forEach((value, j) => {
+      assert.ok(Math.abs(value - (season[j] as number)) < 1e-9, JSON.stringify(seasonal));
+    });
   });
 
   it('continues a clean trend, damped', () => {

@@ -29,7 +29,20 @@ describe('local route matching', () => {
     assert.deepEqual(router.match('GET', '/docs/a%20b.css')?.pathParameters, { file: 'a b.css' });
     assert.throws(
       () => router.match('GET', '/v1/orders/%E0%A4%A'),
-      (error: unknown) => error instanceof MalformedPathError && error.statusCode === 400,
+      (error: unknown) => {
+        assert.ok(error instanceof MalformedPathError);
+        assert.deepEqual(
+          [error.statusCode, error.type, error.title, error.extensions],
+          [
+            400,
+            'malformed-path',
+            'The path is not valid',
+            { errors: [{ field: 'path.orderId', message: 'malformed percent-encoding' }] },
+          ],
+        );
+        assert.match(error.detail, /%E0%A4%A.* malformed percent-encoding/);
+        return true;
+      },
     );
   });
 

@@ -108,8 +108,11 @@ function topTypes(activity: readonly CustomerActivity[], max: number): string[] 
       if (type !== 'untyped' && count > 0) totals.set(type, (totals.get(type) ?? 0) + count);
     }
   }
-  return [...totals]
-    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
-    .slice(0, max)
-    .map(([type]) => type);
+  return (
+    [...totals]
+      // Most needs first; ties by name (a Map's keys differ, so a name never ties with itself).
+      .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+      .slice(0, max)
+      .map(([type]) => type)
+  );
 }

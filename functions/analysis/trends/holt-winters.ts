@@ -86,7 +86,10 @@ function smoothSeason(season: number[]): void {
  * average, centred on 0), so that they average out noise instead of copying the first season's;
  * the level and trend from a least-squares line through the first two blocks without season.
  */
-function start(y: readonly number[], period: number): { level: number; trend: number; season: number[] } {
+export function startValues(
+  y: readonly number[],
+  period: number,
+): { level: number; trend: number; season: number[] } {
   const season = new Array<number>(Math.max(period, 1)).fill(0);
   if (period > 1) {
     const sums = new Array<number>(period).fill(0);
@@ -121,7 +124,7 @@ function run(
   y: readonly number[],
   period: number,
   params: HoltWintersParams,
-  initial: ReturnType<typeof start>,
+  initial: ReturnType<typeof startValues>,
 ): Run {
   let { level, trend } = initial;
   const seasonal = period > 1;
@@ -153,7 +156,7 @@ export function fitHoltWinters(y: readonly number[], period: number): HoltWinter
     throw new Error(
       `Holt-Winters with period ${period} needs ${minimumHistory(period)} weeks, got ${y.length}.`,
     );
-  const initial = start(y, period);
+  const initial = startValues(y, period);
   let best: { run: Run; params: HoltWintersParams } | undefined;
   for (const alpha of ALPHAS)
     for (const beta of BETAS)
