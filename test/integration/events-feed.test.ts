@@ -173,6 +173,31 @@ describe('GET /v1/events', () => {
     assert.equal((await readAll(principal(tenantId, ['admin']))).events.length, 1);
   });
 
+  it('says whether it added the event, and passes on any failure other than “already there”', async () => {
+    const tenantId = uniqueTenant('ev');
+    const { projectEvent } = await import('../../functions/events/feed-store');
+    const { toDomainEvent } = await import('../../functions/events/envelope');
+    const { dynamodb } = await import('../../functions/shared/db/client');
+    const event = toDomainEvent(timelineItem(tenantId, newId(), 1, new Date(start)));
+    assert.equal(await projectEvent(event), 'added');
+    assert.equal(await projectEvent(event), 'already-there');
+    dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'PutItemCommand') return next(args);
+        throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
+          name: 'ThrottlingException',
+        });
+      },
+      { step: 'initialize', name: 'throttle-puts' },
+    );
+    try {
+      const other = toDomainEvent(timelineItem(tenantId, newId(), 1, new Date(start)));
+      await assert.rejects(projectEvent(other), { name: 'ThrottlingException' });
+    } finally {
+      dynamodb.middlewareStack.remove('throttle-puts');
+    }
+  });
+
   it('shows only events older than the settle window, and keeps the poller’s place until they are', async () => {
     const tenantId = uniqueTenant('ev');
     const admin = principal(tenantId, ['admin']);

@@ -170,6 +170,13 @@ describe('the events the code writes', () => {
     assert.deepEqual([...new Set(items.map((item) => item.type))].sort(), [...TIMELINE_TYPES].sort());
   });
 
+  it('cancellations by compensation are the workflow’s own, whoever asked for them', () => {
+    const cancellations = items.filter((item) => item.type === 'ORDER_CANCELLED');
+    // The user's cancel, the partner's failure, the expired approval.
+    assert.equal(cancellations.length, 3);
+    for (const item of cancellations) assert.deepEqual(item.actor, { type: 'system', id: 'workflow' });
+  });
+
   it('each become a domain event whose data is exactly the timeline event: nothing undeclared is dropped', () => {
     for (const item of items) {
       const event = toDomainEvent(item);

@@ -193,6 +193,8 @@ describe('GET /v1/orders/export', () => {
       assert.equal(part.response.status, 200, part.response.body);
       const rows = rowsOf(part.response.body);
       assert.ok(rows.length <= MAX_PART_ROWS);
+      // Every part, linked on or the last, is a file of the same name.
+      assert.equal(part.response.headers['content-disposition'], 'attachment; filename="orders.csv"');
       parts.push(rows.length);
       for (const row of rows) seen.push(`${row.order_id}#${row.line_no}`);
       const next = nextQuery(part.response.headers.link);

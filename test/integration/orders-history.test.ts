@@ -261,6 +261,17 @@ describe('POST /v1/orders/history', () => {
     assert.equal(rejected.status, 'REJECTED');
     assert.equal(rejected.currency, 'EUR', 'history keeps the currency it was charged in');
     assert.equal(rejected.evaluation, undefined);
+    // No reason given: the rejection and its event say the order was rejected before it was imported.
+    assert.equal(rejected.rejection.comment, 'Rejected before the order was imported');
+    const rejectedEvents = await storedEvents(t.tenantId, rejectedId);
+    assert.deepEqual(
+      rejectedEvents.map((e) => [e.type, e.at]),
+      [
+        ['ORDER_SUBMITTED', '2011-01-05T12:00:00.000Z'],
+        ['APPROVAL_REJECTED', '2011-01-06T12:00:00.000Z'],
+      ],
+    );
+    assert.deepEqual(rejectedEvents[1]?.details, { comment: 'Rejected before the order was imported' });
 
     // Nothing live was touched: no workflow, no stock; the customer counts one more closed order.
     assert.deepEqual(
@@ -365,6 +376,41 @@ describe('POST /v1/orders/history', () => {
         'body.items.6.cancelledAt',
       ],
       [closedOrder({ externalRef: 'OK', needIds: [needId] }), 201, ''],
+      // A line's total, or the order's, beyond what a number holds exactly.
+      [
+        closedOrder({
+          externalRef: 'L',
+          lines: [{ sku: 'WIDGET', quantity: 2, unitPriceMinor: Number.MAX_SAFE_INTEGER }],
+        }),
+        422,
+        'body.items.8.lines.0',
+        'order-too-large',
+      ],
+      [
+        closedOrder({
+          externalRef: 'T',
+          lines: [
+            { sku: 'WIDGET', quantity: 1, unitPriceMinor: 2 ** 52 },
+            { sku: 'GADGET', quantity: 1, unitPriceMinor: 2 ** 52 },
+          ],
+        }),
+        422,
+        'body.items.9.lines',
+        'order-too-large',
+      ],
+      // The total fits (one line discounted to nothing), the gross before discounts does not.
+      [
+        closedOrder({
+          externalRef: 'D',
+          lines: [
+            { sku: 'WIDGET', quantity: 1, unitPriceMinor: 2 ** 52 },
+            { sku: 'GADGET', quantity: 1, unitPriceMinor: 2 ** 52, discountMinor: 2 ** 52 },
+          ],
+        }),
+        422,
+        'body.items.10.lines',
+        'order-too-large',
+      ],
     ];
     const res = await importHistory(
       t.admin,
@@ -385,7 +431,7 @@ describe('POST /v1/orders/history', () => {
     });
     assert.deepEqual(await orderIds(t.admin), [res.body.results[7].id]);
     assert.deepEqual((await storedOrder(t.tenantId, res.body.results[7].id)).needIds, [needId]);
-    for (const ref of ['F', 'U', 'S', 'C', 'I', 'N', 'X'])
+    for (const ref of ['F', 'U', 'S', 'C', 'I', 'N', 'X', 'L', 'T', 'D'])
       assert.equal(await ownerOf(t.tenantId, 'ORDER_REF', ref), undefined, ref);
   });
 

@@ -302,6 +302,8 @@ describe('webhook endpoints', () => {
     const over = await admin.create(endpointBody(99));
     assert.equal(over.status, 409);
     assert.equal(over.body.type, 'urn:orderly:problem:too-many-webhook-endpoints');
+    assert.equal(over.body.title, 'Too many webhook endpoints');
+    assert.equal(over.body.limit, MAX_ENDPOINTS_PER_TENANT);
     assert.equal((await listEndpointRecords(tenant)).length, MAX_ENDPOINTS_PER_TENANT);
     assert.deepEqual(
       (await admin.list()).body.items.map((e: { id: string }) => e.id),

@@ -102,6 +102,34 @@ describe('the stored model', () => {
       assert.deepEqual(labelProbabilities(back, text), labelProbabilities(model, text));
   });
 
+  it('ranks terms by influence, not by their place: the most influential last terms are the ones kept', () => {
+    const random = seededRandom(9);
+    const labels = Array.from({ length: 20 }, (_, c) => `type_${c}`);
+    const size = 50_000;
+    const vocabulary = Array.from({ length: size }, (_, i) => `t${String(i).padStart(5, '0')}`);
+    // Influence rises with the index; the weight vectors' lengths carry it (idf is the same for all).
+    const model: TextClassifierModel = {
+      format: 'tfidf-logistic/1',
+      labels,
+      tokenizer: DEFAULT_TOKENIZER,
+      vocabulary,
+      idf: vocabulary.map(() => Math.fround(2)),
+      weights: vocabulary.flatMap((_, i) => {
+        const direction = labels.map(() => gaussian(random));
+        const length = Math.hypot(...direction);
+        return direction.map((d) => Math.fround(((1 + i / 100) * d) / length));
+      }),
+      bias: labels.map(() => 0),
+      prior: labels.map(() => Math.fround(1 / 20)),
+      trainedOn: 1,
+    };
+    const back = modelFromBytes(modelToBytes(model));
+    const kept = back.vocabulary.length;
+    assert.ok(kept > 1000 && kept < size, `${kept} terms kept`);
+    assert.deepEqual(back.vocabulary, vocabulary.slice(size - kept));
+    assert.deepEqual(back.weights, model.weights.slice((size - kept) * labels.length));
+  });
+
   it('refuses bytes that are not a stored model or are cut short', () => {
     assert.throws(
       () => modelFromBytes(new TextEncoder().encode('{"labels":[]}')),

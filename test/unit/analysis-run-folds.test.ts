@@ -248,6 +248,18 @@ describe('open needs per segment', () => {
     );
   });
 
+  it('puts a need valued at nothing before one without a value when keeping a customer’s three', () => {
+    const fold = new OpenNeedsFold();
+    for (const id of ['u1', 'u2', 'u3']) fold.add(need(id, 'a'));
+    fold.add(need('zero', 'a', 0));
+    const [list] = fold.bySegment(['a'], [0], 1, 'EUR');
+    assert.ok(
+      list?.some((n) => n.needId === 'zero'),
+      JSON.stringify(list?.map((n) => n.needId)),
+    );
+    assert.equal(list?.length, 3);
+  });
+
   it('orders needs of the same rank and value by need id, whatever order they were read in', () => {
     const fold = new OpenNeedsFold();
     fold.add(need('n3', 'a', 10));

@@ -77,9 +77,11 @@ const refused = async (url: string, message: RegExp, field = 'body.url') =>
     assert.ok(error instanceof UndeliverableUrlError, String(error));
     assert.equal(error.statusCode, 422);
     assert.equal(error.type, 'webhook-url-not-allowed');
+    assert.equal(error.title, 'The webhook URL is not allowed');
     const [issue] = error.extensions.errors as { field: string; message: string }[];
     assert.equal(issue?.field, field);
     assert.match(issue?.message ?? '', message);
+    assert.equal(error.detail, `${field}: ${issue?.message}`);
     return true;
   });
 
