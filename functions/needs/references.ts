@@ -19,11 +19,11 @@ export class TenantReferences {
   }
 
   /** Reads whichever of these ids are not known yet. */
-  async load(ids: { customerIds?: readonly string[]; productIds?: readonly string[] }): Promise<void> {
+  async load(ids: { customerIds: readonly string[]; productIds: readonly string[] }): Promise<void> {
     const wanted = new Map<string, { pk: string; sk: string }>();
     for (const key of [
-      ...(ids.customerIds ?? []).map((id) => customerKey(this.tenantId, id)),
-      ...(ids.productIds ?? []).map((id) => productKey(this.tenantId, id)),
+      ...ids.customerIds.map((id) => customerKey(this.tenantId, id)),
+      ...ids.productIds.map((id) => productKey(this.tenantId, id)),
     ])
       if (!this.known.has(key.pk)) wanted.set(key.pk, key);
     const keys = [...wanted.values()];

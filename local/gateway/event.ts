@@ -24,6 +24,7 @@ export function buildHttpApiEvent(
   claims?: Record<string, unknown>,
 ): APIGatewayProxyEventV2WithJWTAuthorizer {
   const now = new Date();
+  const host = request.headers.host ?? 'localhost';
   const contentType = request.headers['content-type'] ?? '';
   const isText = request.body.length === 0 || TEXT_TYPES.test(contentType);
   const query = new URLSearchParams(request.rawQueryString);
@@ -55,8 +56,9 @@ export function buildHttpApiEvent(
             },
           }
         : {}),
-      domainName: request.headers.host ?? 'localhost',
-      domainPrefix: (request.headers.host ?? 'localhost').split('.')[0] ?? 'localhost',
+      domainName: host,
+      // The first label, as API Gateway gives it (a split always has one part).
+      domainPrefix: host.split('.')[0] as string,
       http: {
         method: request.method,
         path: request.path,

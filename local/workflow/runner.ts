@@ -350,9 +350,6 @@ export function createWorkflowRunner(options: WorkflowRunnerOptions): WorkflowRu
       check();
     });
 
-  const describe = (r: ExecutionRecord | undefined) =>
-    r ? `${r.status}${r.currentState ? ` in ${r.currentState}` : ''}` : 'not started';
-
   return {
     port,
 
@@ -366,7 +363,7 @@ export function createWorkflowRunner(options: WorkflowRunnerOptions): WorkflowRu
     waitForExecution(name, timeoutMs = DEFAULT_WAIT_MS, stateMachine) {
       return waitFor<ExecutionView>(
         timeoutMs,
-        () => `execution ${name} to end (it is ${describe(find(name, stateMachine))})`,
+        () => `execution ${name} to end (it is ${whereExecutionIs(find(name, stateMachine))})`,
         () => {
           const record = find(name, stateMachine);
           if (record?.stopDate) return { value: view(record) };
@@ -381,7 +378,7 @@ export function createWorkflowRunner(options: WorkflowRunnerOptions): WorkflowRu
       const where = stateName ? ` in ${stateName}` : '';
       return waitFor<PendingTask>(
         timeoutMs,
-        () => `execution ${name} to wait on a task token${where} (it is ${describe(find(name))})`,
+        () => `execution ${name} to wait on a task token${where} (it is ${whereExecutionIs(find(name))})`,
         () => {
           const task = tokens
             .parked()
@@ -428,3 +425,7 @@ function namedError(name: string, message: string): Error {
   error.name = name;
   return error;
 }
+
+/** Where an execution is, for a wait that gave up: its status, and the state it last entered. */
+export const whereExecutionIs = (r: Pick<ExecutionView, 'status' | 'currentState'> | undefined) =>
+  r ? `${r.status}${r.currentState ? ` in ${r.currentState}` : ''}` : 'not started';

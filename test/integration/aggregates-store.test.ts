@@ -371,6 +371,51 @@ describe('when a record or its transaction fails', () => {
     });
   });
 
+  it('keeps what the transactions before a refused one wrote, and fails from the refused one’s first record', async () => {
+    const tenant = uniqueTenant('refused');
+    const seen = changeRecord(
+      undefined,
+      needItem(tenant, { id: id('F'), receivedAt: '2026-03-10T09:00:00.000Z' }),
+    );
+    await deliver([seen]);
+    const later = needItem(tenant, { id: id('F'), channel: 'call', receivedAt: '2026-03-11T09:00:00.000Z' });
+    const target = contribution(readImage(later).image as Image, defaultZoneHistory()).find((u) =>
+      u.pk.includes('#month#channel#'),
+    );
+    assert.ok(target);
+    await documentClient.send(
+      new PutCommand({ TableName: tables.aggregates, Item: { pk: target.pk, sk: target.sk, n: 'many' } }),
+    );
+    // Forty needs of another tenant fill more than one transaction before the refused need, and
+    // three more follow it into its transaction.
+    const other = uniqueTenant('before');
+    const otherNeed = (i: number) =>
+      changeRecord(
+        undefined,
+        needItem(other, {
+          id: id('B'),
+          receivedAt: `2026-03-${String(1 + (i % 28)).padStart(2, '0')}T09:00:00.000Z`,
+        }),
+      );
+    const before = Array.from({ length: 40 }, (_, i) => otherNeed(i));
+    const records = [...before, changeRecord(undefined, later), ...[40, 41, 42].map(otherNeed)];
+    const { batchItemFailures } = (await deliver(records)).response as {
+      batchItemFailures: { itemIdentifier?: string }[];
+    };
+    const failedAt = records.length - batchItemFailures.length;
+    assert.ok(failedAt > 0 && failedAt <= before.length, `failed from ${failedAt}`);
+    assert.deepEqual(
+      batchItemFailures,
+      records.slice(failedAt).map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber })),
+    );
+    // The needs before it were counted, once each; the rest waits for the retry.
+    const counted = (await report(other, 'needs', MARCH)).body.rows.reduce(
+      (sum: number, r: { needs: number }) => sum + r.needs,
+      0,
+    );
+    assert.equal(counted, failedAt);
+  });
+
   // DynamoDB Local runs transactions one at a time, so two never cancel each other there
   // (TransactionConflict): AWS's answer is made here, for the next transactions of this client.
   const conflicts = (times: number) => {

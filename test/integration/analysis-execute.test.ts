@@ -215,6 +215,12 @@ describe('an analysis run', () => {
     assert.ok(counted > 0 && counted <= t.needs.filter((n) => n.type === 'complaint').length);
     assert.equal(item.timeZone, 'UTC');
     assert.equal(item.omitted, 0);
+    // The run's summary says as much: every series stored, none left out for size.
+    const { summary } = (await stored(first)).results.trends;
+    assert.deepEqual(
+      [summary.series, summary.seriesStored, summary.seriesOmitted],
+      [keys.length, keys.length, 0],
+    );
   });
 
   it('stores the products bought together, for the recommendations', async () => {

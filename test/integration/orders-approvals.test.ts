@@ -12,6 +12,7 @@ const { handler: approve } = await import('../../functions/orders/approve');
 const { handler: reject } = await import('../../functions/orders/reject');
 const { handler: inbox } = await import('../../functions/orders/approvals');
 const { handler: timeline } = await import('../../functions/orders/timeline');
+const { handler: cancel } = await import('../../functions/orders/cancel');
 
 const port = recordWorkflow();
 
@@ -255,6 +256,18 @@ describe('approving and rejecting orders', () => {
 
     const again = await approveAs(principal(t.tenantId, ['approver'], 'bob'), order.id);
     assert.equal(again.status, 409);
+
+    // Nor can a rejected order be cancelled: the answer says what it already is.
+    const cancelled = await invoke(cancel, {
+      routeKey: 'POST /v1/orders/{orderId}/cancel',
+      pathParameters: { orderId: order.id },
+      body: { reason: 'too late' },
+      principal: t.sales,
+    });
+    assert.equal(cancelled.status, 409);
+    assert.equal(cancelled.body.detail, 'The order is already REJECTED.');
+    assert.equal(cancelled.body.orderStatus, 'REJECTED');
+    assert.equal((await getOrderRecord(t.tenantId, order.id)).cancelRequest, undefined);
   });
 });
 

@@ -94,6 +94,8 @@ describe('periods cut in a time zone', () => {
     assert.equal(daysBetween('2026-03-02', '2026-03-01'), -1);
     assert.equal(addMonths('2026-11-15', 2), '2027-01-01');
     assert.equal(addMonths('2026-01-31', -1), '2025-12-01');
+    // Four-digit years, as ISO 8601 writes them, even before the year 1000.
+    assert.equal(addMonths('1000-01-01', -1), '0999-12-01');
     assert.deepEqual(periodSpan('month', '2026-01-15', '2026-03-01'), { first: '2026-01', last: '2026-02' });
     assert.deepEqual(periodSpan('week', '2026-12-30', '2027-01-05'), { first: '2026-W53', last: '2027-W01' });
     assert.deepEqual(periodSpan('day', '2026-12-30', '2026-12-31'), {

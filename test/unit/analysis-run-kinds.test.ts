@@ -59,3 +59,41 @@ describe('the segments kind', () => {
     assert.ok((chosen?.silhouette as number) > 0, 'three kinds of customers are told apart');
   });
 });
+
+describe('the trends kind', () => {
+  it('names the series whose last complete week surges, and only those', () => {
+    const fold = new RunFold({ timeZone: 'UTC', random: seededRandom(1) });
+    // Twelve Wednesdays before 2026-03-04: complaints run at 10 a week and jump to 40 in the last
+    // complete week (Mon 23 Feb – Sun 1 Mar); questions stay at 10; the current week is not counted.
+    const wednesday = (weeksBack: number) =>
+      new Date(Date.parse('2026-02-25T09:00:00.000Z') - weeksBack * 7 * 86_400_000).toISOString();
+    for (let back = 0; back < 12; back++) {
+      for (let n = 0; n < (back === 0 ? 40 : 10); n++) fold.weeks.add(wednesday(back), 'complaint', []);
+      for (let n = 0; n < 10; n++) fold.weeks.add(wednesday(back), 'question', ['pumps']);
+    }
+    fold.weeks.add('2026-03-04T08:00:00.000Z', 'question', []);
+    const outcome = computeKind(KIND_COMPUTATIONS.trends, {
+      run: { ...run, kinds: ['trends'] },
+      fold,
+      now: new Date('2026-03-04T12:00:00.000Z'),
+      timeZone: 'UTC',
+    });
+    assert.ok('value' in outcome, JSON.stringify(outcome.result));
+    const keys = outcome.value.trends.map((t) => t.key);
+    assert.deepEqual(keys, ['category:pumps', 'type:complaint', 'type:question']);
+    const complaint = outcome.value.trends[1];
+    assert.deepEqual(complaint?.surge.flag, true);
+    assert.equal(complaint?.weeks.at(-1)?.count, 40);
+    assert.deepEqual(outcome.result, {
+      status: 'ok',
+      summary: {
+        series: 3,
+        surging: ['type:complaint'],
+        forecastsBeatingSeasonalNaive: outcome.value.trends.filter(
+          (t) => 'backtest' in t.forecast && t.forecast.backtest.beatsSeasonalNaive,
+        ).length,
+        timeZone: 'UTC',
+      },
+    });
+  });
+});

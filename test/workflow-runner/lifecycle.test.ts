@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it, onTestFinished } from 'vitest';
 import { type StateMachineId, TaskTokenInvalidError } from '../../functions/shared/workflow/port';
-import { createWorkflowRunner, type WorkflowRunnerOptions } from '../../local/workflow/runner';
+import {
+  createWorkflowRunner,
+  type WorkflowRunnerOptions,
+  whereExecutionIs,
+} from '../../local/workflow/runner';
 import { fixture, functionArn, namedError, runnerFor, trackTimers } from './fakes';
 
 describe('workflow runner: executions', () => {
@@ -120,6 +124,16 @@ describe('workflow runner: executions', () => {
     assert.equal(timers.pending(), 0, 'a timer outlived stop()');
   });
 
+  it('DescribeExecution gives an execution’s status by machine and name, and nothing for one never started', async () => {
+    const { runner } = runnerFor('approval', { notify: () => null });
+    onTestFinished(() => runner.stop());
+    const id = { stateMachine: 'orderLifecycle' as const, name: 'order-8' };
+    await runner.port.startExecution({ ...id, input: { orderId: 'order-8', slaSeconds: 3600 } });
+    await runner.waitForTaskToken('order-8', 'AwaitApproval');
+    assert.equal(await runner.port.describeExecution(id), 'RUNNING');
+    assert.equal(await runner.port.describeExecution({ ...id, name: 'order-9' }), undefined);
+  });
+
   it('stop() also ends an execution that was started but had not run yet', async () => {
     const { runner, calls } = runnerFor('invoke', { describe: () => ({}), summarise: () => null });
     await runner.port.startExecution({ stateMachine: 'orderLifecycle', name: 'order-7', input: {} });
@@ -164,6 +178,15 @@ describe('workflow runner: finding executions', () => {
     const done = await runner.waitForExecution('twice', undefined, returns);
     assert.equal(done.stateMachine, returns);
     assert.equal(done.status, 'SUCCEEDED');
+  });
+
+  it('says where an execution is: not started, started before its first state, or in the state it last entered', () => {
+    assert.equal(whereExecutionIs(undefined), 'not started');
+    assert.equal(whereExecutionIs({ status: 'RUNNING' }), 'RUNNING');
+    assert.equal(
+      whereExecutionIs({ status: 'FAILED', currentState: 'ReserveStock' }),
+      'FAILED in ReserveStock',
+    );
   });
 
   it('a wait that gives up says what it waited for and where the execution is', async () => {

@@ -1,7 +1,7 @@
 import type { RunFold } from './fold-run';
 import type { AnalysisKind } from './keys';
 import type { ProgressReporter } from './progress';
-import { type ExpectedCounts, expectedCounts } from './read-expected';
+import { expectedCounts } from './read-expected';
 import {
   eachLimited,
   type PartitionRead,
@@ -63,18 +63,18 @@ export async function readRun(
     reads[source] ??= { items: 0, readUnits: 0 };
     return reads[source];
   };
-  const expected: ExpectedCounts | undefined =
-    plan.needs || plan.orders ? await expectedCounts(tenantId) : undefined;
+  // Every kind reads needs or orders (readPlan), so their counts are always expected: three
+  // Queries of the aggregates, which also tell what the progress bar counts up to.
+  const expected = await expectedCounts(tenantId);
 
   const catalogue: [PartitionRead, PageFold][] = [];
   if (plan.products) catalogue.push([productRead(tenantId), (items) => fold.products(items)]);
   if (plan.customers) catalogue.push([customerRead(tenantId), (items) => fold.customerItems(items)]);
   await readAll(catalogue, concurrency, counterOf, progress);
 
-  const sum = (counts: Record<string, number> | undefined) =>
-    Object.values(counts ?? {}).reduce((a, b) => a + b, 0);
+  const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
   progress.expect(
-    progress.records + (plan.orders ? sum(expected?.orders) : 0) + (plan.needs ? sum(expected?.needs) : 0),
+    progress.records + (plan.orders ? sum(expected.orders) : 0) + (plan.needs ? sum(expected.needs) : 0),
   );
 
   const records: [PartitionRead, PageFold][] = [];
@@ -85,7 +85,7 @@ export async function readRun(
       records.push([read, (items) => fold.needs(items, status)]);
   await readAll(records, concurrency, counterOf, progress);
   progress.doneReading();
-  return { reads, fromAggregates: expected?.sources ?? [] };
+  return { reads, fromAggregates: expected.sources };
 }
 
 /** Probes every partition, then reads all their segments through one pool. */

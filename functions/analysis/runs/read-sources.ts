@@ -37,7 +37,7 @@ const ulidKeys = {
 /** One read per need status: the status is the partition's, so it is not read from the items. */
 export const needReads = (
   tenantId: string,
-  expected: ExpectedCounts | undefined,
+  expected: ExpectedCounts,
 ): { status: NeedStatus; read: PartitionRead }[] =>
   NEED_STATUSES.map((status) => ({
     status,
@@ -51,11 +51,11 @@ export const needReads = (
         ...['id', 'customerId', 'type', 'title', 'description', 'receivedAt'],
         ...['estimatedValue', 'productIds', 'orderIds'],
       ],
-      expected: expected?.needs[status],
+      expected: expected.needs[status],
     },
   }));
 
-export const orderReads = (tenantId: string, expected: ExpectedCounts | undefined): PartitionRead[] =>
+export const orderReads = (tenantId: string, expected: ExpectedCounts): PartitionRead[] =>
   REVENUE_STATUSES.map((status) => ({
     source: 'orders',
     tableName: domainTableName(),
@@ -64,7 +64,7 @@ export const orderReads = (tenantId: string, expected: ExpectedCounts | undefine
     sortKey: 'statusSk',
     ...instantKeys,
     attributes: ['id', 'customerId', 'createdAt', 'currency', 'totals', 'lines'],
-    expected: expected?.orders[status],
+    expected: expected.orders[status],
   }));
 
 const collectionRead = (tenantId: string, source: string, collection: string, attributes: string[]) => ({
