@@ -26,6 +26,36 @@ const texts = [
   '',
 ];
 
+/**
+ * A model over 20 labels and `vocabulary`, too large to store whole: each term's weights point in a
+ * random direction with length `influence(i)` and every idf is 2, so a term's influence is known.
+ */
+function wideModel(options: {
+  seed: number;
+  vocabulary: string[];
+  influence: (index: number) => number;
+  bias: number;
+  trainedOn: number;
+}): TextClassifierModel {
+  const random = seededRandom(options.seed);
+  const labels = Array.from({ length: 20 }, (_, c) => `type_${c}`);
+  return {
+    format: 'tfidf-logistic/1',
+    labels,
+    tokenizer: DEFAULT_TOKENIZER,
+    vocabulary: options.vocabulary,
+    idf: options.vocabulary.map(() => Math.fround(2)),
+    weights: options.vocabulary.flatMap((_, i) => {
+      const direction = labels.map(() => gaussian(random));
+      const length = Math.hypot(...direction);
+      return direction.map((d) => Math.fround((options.influence(i) * d) / length));
+    }),
+    bias: labels.map(() => (options.bias ? Math.fround(options.bias * gaussian(random)) : 0)),
+    prior: labels.map(() => Math.fround(1 / 20)),
+    trainedOn: options.trainedOn,
+  };
+}
+
 describe('the stored model', () => {
   it('round-trips a trained model through bytes unchanged, so it classifies identically', () => {
     const outcome = trainTextClassifier(syntheticNeeds(1500, 11), { seed: 2 });
@@ -66,27 +96,17 @@ describe('the stored model', () => {
   });
 
   it('shrinks a model that does not fit to its most influential terms, and classifies texts of those terms as before', () => {
-    const random = seededRandom(8);
-    const labels = Array.from({ length: 20 }, (_, c) => `type_${c}`);
     const size = 50_000;
     const vocabulary = Array.from({ length: size }, (_, i) => `term${i}`);
     // Influence (idf × weight length) falls with the index, so the first terms are the ones to keep.
-    const scale = vocabulary.map((_, i) => 1 / (1 + i / 100));
-    const model: TextClassifierModel = {
-      format: 'tfidf-logistic/1',
-      labels,
-      tokenizer: DEFAULT_TOKENIZER,
+    const model = wideModel({
+      seed: 8,
       vocabulary,
-      idf: vocabulary.map(() => Math.fround(2)),
-      weights: vocabulary.flatMap((_, i) => {
-        const direction = labels.map(() => gaussian(random));
-        const length = Math.hypot(...direction);
-        return direction.map((d) => Math.fround(((scale[i] as number) * d) / length));
-      }),
-      bias: labels.map(() => Math.fround(0.1 * gaussian(random))),
-      prior: labels.map(() => Math.fround(1 / 20)),
+      influence: (i) => 1 / (1 + i / 100),
+      bias: 0.1,
       trainedOn: 1234,
-    };
+    });
+    const { labels } = model;
     const bytes = modelToBytes(model);
     assert.ok(bytes.length <= MAX_MODEL_BYTES, `${bytes.length} bytes`);
     const back = modelFromBytes(bytes);
@@ -103,26 +123,11 @@ describe('the stored model', () => {
   });
 
   it('ranks terms by influence, not by their place: the most influential last terms are the ones kept', () => {
-    const random = seededRandom(9);
-    const labels = Array.from({ length: 20 }, (_, c) => `type_${c}`);
     const size = 50_000;
     const vocabulary = Array.from({ length: size }, (_, i) => `t${String(i).padStart(5, '0')}`);
     // Influence rises with the index; the weight vectors' lengths carry it (idf is the same for all).
-    const model: TextClassifierModel = {
-      format: 'tfidf-logistic/1',
-      labels,
-      tokenizer: DEFAULT_TOKENIZER,
-      vocabulary,
-      idf: vocabulary.map(() => Math.fround(2)),
-      weights: vocabulary.flatMap((_, i) => {
-        const direction = labels.map(() => gaussian(random));
-        const length = Math.hypot(...direction);
-        return direction.map((d) => Math.fround(((1 + i / 100) * d) / length));
-      }),
-      bias: labels.map(() => 0),
-      prior: labels.map(() => Math.fround(1 / 20)),
-      trainedOn: 1,
-    };
+    const model = wideModel({ seed: 9, vocabulary, influence: (i) => 1 + i / 100, bias: 0, trainedOn: 1 });
+    const { labels } = model;
     const back = modelFromBytes(modelToBytes(model));
     const kept = back.vocabulary.length;
     assert.ok(kept > 1000 && kept < size, `${kept} terms kept`);

@@ -3,7 +3,7 @@ import { describe, it } from 'vitest';
 import { UnprocessableOrderError } from '../../functions/orders/errors';
 import { buildHistoryOrder, type HistoryContext } from '../../functions/orders/history-order';
 import { HistoryOrder } from '../../functions/orders/history-schema';
-import { itemSize } from '../../functions/orders/history-size';
+import { itemSize, valueSize } from '../../functions/orders/history-size';
 
 const context: HistoryContext = {
   orderId: '01HZZZZZZZZZZZZZZZZZZZZZZZ',
@@ -275,5 +275,15 @@ describe('what a past order must be', () => {
       itemSize({ pk: 'ab', n: 12345, ok: true, list: ['x', 1], map: { k: 'vv' } }),
       2 + 2 + 1 + 4 + 2 + 1 + 4 + (3 + 2 + 3) + 3 + (3 + 1 + 2 + 1),
     );
+    // A number: 1 byte per two significant digits, plus 1; zeros before and after them are not counted.
+    for (const [n, bytes] of [
+      [1005, 3],
+      [1000, 2],
+      [0.001, 2],
+      [0.0105, 3],
+      [123.45, 4],
+      [0, 2],
+    ] as const)
+      assert.equal(valueSize(n), bytes, String(n));
   });
 });
