@@ -348,14 +348,17 @@ describe('when a record or its transaction fails', () => {
     );
   });
 
-  it('fails the batch from the first record of a transaction DynamoDB refuses', async () => {
+  /**
+   * A tenant with one need counted, and the record of a next need DynamoDB will refuse: the
+   * aggregate item it adds to holds a count that is not a number, so the ADD fails.
+   */
+  async function refusedNeed(): Promise<{ first: DynamoDBRecord; later: DynamoDBRecord }> {
     const tenant = uniqueTenant('refused');
     const first = changeRecord(
       undefined,
       needItem(tenant, { id: id('F'), receivedAt: '2026-03-10T09:00:00.000Z' }),
     );
     await deliver([first]);
-    // An aggregate item the next need adds to, whose count is not a number: DynamoDB refuses the ADD.
     const later = needItem(tenant, { id: id('F'), channel: 'call', receivedAt: '2026-03-11T09:00:00.000Z' });
     const target = contribution(readImage(later).image as Image, defaultZoneHistory()).find((u) =>
       u.pk.includes('#month#channel#'),
@@ -364,7 +367,12 @@ describe('when a record or its transaction fails', () => {
     await documentClient.send(
       new PutCommand({ TableName: tables.aggregates, Item: { pk: target.pk, sk: target.sk, n: 'many' } }),
     );
-    const records = [changeRecord(undefined, later), first];
+    return { first, later: changeRecord(undefined, later) };
+  }
+
+  it('fails the batch from the first record of a transaction DynamoDB refuses', async () => {
+    const { first, later } = await refusedNeed();
+    const records = [later, first];
     const result = await deliver(records);
     assert.deepEqual(result.response, {
       batchItemFailures: records.map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber })),
@@ -372,20 +380,7 @@ describe('when a record or its transaction fails', () => {
   });
 
   it('keeps what the transactions before a refused one wrote, and fails from the refused one’s first record', async () => {
-    const tenant = uniqueTenant('refused');
-    const seen = changeRecord(
-      undefined,
-      needItem(tenant, { id: id('F'), receivedAt: '2026-03-10T09:00:00.000Z' }),
-    );
-    await deliver([seen]);
-    const later = needItem(tenant, { id: id('F'), channel: 'call', receivedAt: '2026-03-11T09:00:00.000Z' });
-    const target = contribution(readImage(later).image as Image, defaultZoneHistory()).find((u) =>
-      u.pk.includes('#month#channel#'),
-    );
-    assert.ok(target);
-    await documentClient.send(
-      new PutCommand({ TableName: tables.aggregates, Item: { pk: target.pk, sk: target.sk, n: 'many' } }),
-    );
+    const { later } = await refusedNeed();
     // Forty needs of another tenant fill more than one transaction before the refused need, and
     // three more follow it into its transaction.
     const other = uniqueTenant('before');
@@ -398,7 +393,7 @@ describe('when a record or its transaction fails', () => {
         }),
       );
     const before = Array.from({ length: 40 }, (_, i) => otherNeed(i));
-    const records = [...before, changeRecord(undefined, later), ...[40, 41, 42].map(otherNeed)];
+    const records = [...before, later, ...[40, 41, 42].map(otherNeed)];
     const { batchItemFailures } = (await deliver(records)).response as {
       batchItemFailures: { itemIdentifier?: string }[];
     };
