@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHook } from 'node:async_hooks';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -490,10 +491,27 @@ describe('the stream poller delivers DynamoDB Local’s stream as Lambda would',
     const table = await freshTable();
     await put(table, 'only', 1);
     const before = process.getActiveResourcesInfo();
-    const run = await poll(table, [consumer('a'), consumer('b')]);
+    // Every TCP socket opened from here on, until closed: idle keep-alive sockets are unref'd, so
+    // the active-resource list alone would not see one left open.
+    const open = new Set<number>();
+    const sockets = createHook({
+      init: (id, type) => void (type === 'TCPWRAP' && open.add(id)),
+      destroy: (id) => void open.delete(id),
+    }).enable();
+    // Polling every millisecond, stop() mostly meets a GetRecords in flight and has to cut it off.
+    const run = await poll(table, [consumer('a'), consumer('b')], undefined, { pollIntervalMs: 1 });
     await run.poller.drained();
+    const opened = open.size;
     await run.poller.stop();
-    await new Promise((resolve) => setImmediate(resolve));
+    // A destroyed socket is gone only once the event loop has run its close callbacks, which come
+    // after this turn's immediates (the second immediate runs after them), and its destroy hook
+    // may come a turn later still. A socket left open never closes, however many turns pass.
+    for (let turn = 0; turn < 10 && (turn < 2 || open.size > 0); turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    sockets.disable();
+    assert.ok(opened > 0, 'the poller opened sockets to DynamoDB Local');
+    assert.equal(open.size, 0, 'sockets the poller left open');
     const count = (resources: string[], kind: string) => resources.filter((r) => r === kind).length;
     const after = process.getActiveResourcesInfo();
     // Other things may have ended meanwhile (a keep-alive socket of the test's own client); none began.
