@@ -134,13 +134,17 @@ export function taskHandlers(
   );
 }
 
+/** What a TimeoutSecondsPath may select (`Number.isInteger` is false for anything but a number). */
+const isPositiveInteger = (value: unknown): value is number =>
+  Number.isInteger(value) && (value as number) >= 1;
+
 function unwrap(spec: TaskSpec, wrappedInput: unknown): { input: unknown; timeoutSeconds: number } {
   if (!spec.timeoutFromInput) {
     return { input: wrappedInput, timeoutSeconds: spec.timeoutSeconds ?? AWS_DEFAULT_TASK_TIMEOUT_SECONDS };
   }
   const wrapped = wrappedInput as Record<string, unknown>;
   const seconds = wrapped[WRAPPED_TIMEOUT];
-  if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1) {
+  if (!isPositiveInteger(seconds)) {
     throw new UncatchableError(
       'States.Runtime',
       `TimeoutSecondsPath of "${spec.stateName}" must select a positive integer, got ${JSON.stringify(seconds)}`,

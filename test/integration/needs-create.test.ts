@@ -18,6 +18,9 @@ const { handler: get } = await import('../../functions/needs/get');
 const { handler: history } = await import('../../functions/needs/history');
 const { documentClient } = await import('../../functions/shared/db/client');
 const { indexPartition } = await import('../../functions/needs/keys');
+const { writeNeed, getNeed } = await import('../../functions/needs/store');
+const { needOf } = await import('../support/need-fixture');
+const { newId } = await import('../../functions/shared/ids');
 
 const CREATE = 'POST /v1/needs';
 const BATCH = 'POST /v1/needs/batch';
@@ -119,6 +122,27 @@ describe('POST /v1/needs', () => {
         ['NEED', 'NEED'],
       ],
     );
+  });
+
+  it('never creates a need over one with the same id: the second create is refused and the first stays', async () => {
+    const t = await fixture();
+    const need = needOf({ id: newId(), customerId: t.customerId });
+    const put = (title: string) =>
+      writeNeed({
+        tenantId: t.tenantId,
+        after: { ...need, title },
+        steps: [],
+        actor: { type: 'user', id: 'sam' },
+        at: need.createdAt,
+      });
+    await put('the first');
+    await assert.rejects(put('the second'), (error: { name: string; reasons: unknown[] }) => {
+      assert.equal(error.name, 'WriteCancelledError');
+      // The need's own condition, the first item of the write.
+      assert.equal(error.reasons[0], 'ConditionalCheckFailed');
+      return true;
+    });
+    assert.equal((await getNeed(t.tenantId, need.id, true)).title, 'the first');
   });
 
   it('refuses an unknown customer or product with a 422 naming it, and a future receivedAt with a 400', async () => {

@@ -152,11 +152,14 @@ describe('delivery reports', () => {
       deliveredAt: new Date(Date.parse(shippedAt) - 60_000).toISOString(),
     });
     assert.equal(beforeShipping.status, 400);
-    assert.equal(beforeShipping.body.errors[0].field, 'body.deliveredAt');
+    assert.deepEqual(beforeShipping.body.errors, [
+      { field: 'body.deliveredAt', message: `is before the shipment (${shippedAt})` },
+    ]);
     const future = await deliver(warehouse(t.tenantId), order.id, {
       deliveredAt: new Date(Date.now() + 3600_000).toISOString(),
     });
     assert.equal(future.status, 400);
+    assert.deepEqual(future.body.errors, [{ field: 'body.deliveredAt', message: 'is in the future' }]);
 
     const deliveredAt = new Date(Date.parse(shippedAt) + 1000).toISOString();
     const res = await deliver(warehouse(t.tenantId), order.id, { deliveredAt });

@@ -197,6 +197,8 @@ describe('POST /v1/orders/history', () => {
         [5, 'ORDER_CLOSED', 'CLOSED', '2010-12-10T00:00:00.000Z', true, 'ORDER_EVENT'],
       ],
     );
+    // As a live delivery report writes it: the time delivered, in the event's details.
+    assert.deepEqual(events[3]?.details, { deliveredAt: '2010-12-03T15:30:00.000Z' });
     assert.equal(item.version, 5);
     // The evaluation is the live close's: evaluateOrder over the stored timeline before closing.
     const before = events.filter((e) => e.type !== 'ORDER_CLOSED');

@@ -14,13 +14,13 @@ const { orderIn, RecordingWorkflowPort, setUpTenant, submitOrder } = await impor
 const { getOrderRecord } = await import('../../functions/orders/store');
 const { parkTask } = await import('../../functions/workflow/store');
 const { reconcileOrders, MAX_RESTARTS } = await import('../../functions/workflow/reconcile');
-const { reportShipment } = await import('../../functions/orders/fulfilment-reports');
+const { reportDelivery, reportShipment } = await import('../../functions/orders/fulfilment-reports');
 const { rejectOrder } = await import('../../functions/orders/reject-order');
 const { approveOrder } = await import('../../functions/orders/approve-order');
 const { principal } = await import('../support/invoke');
 const { documentClient, domainTableName } = await import('../../functions/shared/db/client');
 const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
-const { reconcileAttributes } = await import('../../functions/orders/reconcile-due');
+const { reconcileAttributes, reconcileEntryOf } = await import('../../functions/orders/reconcile-due');
 const { TENANT_WIDE } = await import('../../functions/orders/partner-scope');
 const { RECONCILE_AFTER_SECONDS } = await import('../../functions/orders/reconcile-due');
 
@@ -54,6 +54,33 @@ function freshPort(): ExecutionsPort {
   return port;
 }
 
+/** An order at `status` whose execution parked on `task` (entered now). */
+async function parkedIn(
+  t: Awaited<ReturnType<typeof setUpTenant>>,
+  status: Parameters<typeof orderIn>[1],
+  task: Omit<Parameters<typeof parkTask>[2], 'enteredAt'>,
+) {
+  const order = await orderIn(t, status);
+  await parkTask(t.tenantId, await getOrderRecord(t.tenantId, order.id), {
+    ...task,
+    enteredAt: new Date().toISOString(),
+  });
+  return order;
+}
+
+/** Runs `change` while every SendTaskSuccess fails, as when Step Functions is unreachable. */
+async function withAnswersLost<T>(port: ExecutionsPort, change: () => Promise<T>): Promise<T> {
+  const answer = port.sendTaskSuccess;
+  port.sendTaskSuccess = async () => {
+    throw Object.assign(new Error('unreachable'), { name: 'ServiceUnavailable' });
+  };
+  try {
+    return await change();
+  } finally {
+    port.sendTaskSuccess = answer;
+  }
+}
+
 /**
  * An order whose shipment committed while the execution waited on `token`, and whose
  * SendTaskSuccess after the commit was lost (the port fails it as an unreachable Step Functions).
@@ -63,25 +90,17 @@ async function shippedWithLostAnswer(
   port: ExecutionsPort,
   token: string,
 ) {
-  const order = await orderIn(t, 'IN_FULFILMENT');
-  await parkTask(t.tenantId, await getOrderRecord(t.tenantId, order.id), {
-    kind: 'shipment',
-    token,
-    enteredAt: new Date().toISOString(),
-  });
-  const answer = port.sendTaskSuccess;
-  port.sendTaskSuccess = async () => {
-    throw Object.assign(new Error('unreachable'), { name: 'ServiceUnavailable' });
-  };
-  await reportShipment(
-    t.tenantId,
-    TENANT_WIDE,
-    order.id,
-    { carrier: 'DHL', trackingNumber: `JD-${token}` },
-    { type: 'partner', id: 'wh-1' },
-    new Date(),
+  const order = await parkedIn(t, 'IN_FULFILMENT', { kind: 'shipment', token });
+  await withAnswersLost(port, () =>
+    reportShipment(
+      t.tenantId,
+      TENANT_WIDE,
+      order.id,
+      { carrier: 'DHL', trackingNumber: `JD-${token}` },
+      { type: 'partner', id: 'wh-1' },
+      new Date(),
+    ),
   );
-  port.sendTaskSuccess = answer;
   return order;
 }
 
@@ -179,12 +198,7 @@ describe('the stuck-order reconciler', () => {
   it('leaves a running execution alone; a parked one is looked at again only a day later', async () => {
     const port = freshPort();
     const t = await setUpTenant();
-    const waiting = await orderIn(t, 'IN_FULFILMENT');
-    await parkTask(t.tenantId, await getOrderRecord(t.tenantId, waiting.id), {
-      kind: 'shipment',
-      token: 'tok-running',
-      enteredAt: new Date().toISOString(),
-    });
+    const waiting = await parkedIn(t, 'IN_FULFILMENT', { kind: 'shipment', token: 'tok-running' });
     port.statuses.set(waiting.id, 'RUNNING');
     const before = await getOrderRecord(t.tenantId, waiting.id);
     const report = await reconcileOrders({ now: afterSteps(), port });
@@ -223,6 +237,32 @@ describe('the stuck-order reconciler', () => {
     assert.equal((await getOrderRecord(t.tenantId, order.id)).answerDue, undefined);
   });
 
+  it('a delivery whose SendTaskSuccess was lost: DELIVERED, the task gone, the success owed and sent again on to closing', async () => {
+    const port = freshPort();
+    const t = await setUpTenant();
+    const order = await parkedIn(t, 'SHIPPED', { kind: 'delivery', token: 'tok-delivered' });
+    await withAnswersLost(port, () =>
+      reportDelivery(t.tenantId, TENANT_WIDE, order.id, {}, { type: 'partner', id: 'wh-1' }, new Date()),
+    );
+    const delivered = await getOrderRecord(t.tenantId, order.id);
+    assert.equal(delivered.status, 'DELIVERED');
+    assert.equal(delivered.task, undefined);
+    assert.deepEqual(
+      { ...delivered.answerDue, at: undefined },
+      { token: 'tok-delivered', kind: 'delivery', answer: 'success', at: undefined },
+    );
+
+    port.statuses.set(order.id, 'RUNNING');
+    // Reaching SHIPPED answered the shipment's task through the same port: only what follows counts.
+    const answeredBefore = port.successes.length;
+    const report = await reconcileOrders({ now: later(RECONCILE_AFTER_SECONDS.answer + 1), port });
+    assert.equal(report.answered, 1);
+    assert.deepEqual(port.successes.slice(answeredBefore), [
+      { taskToken: 'tok-delivered', output: { tenantId: t.tenantId, orderId: order.id, next: 'close' } },
+    ]);
+    assert.equal((await getOrderRecord(t.tenantId, order.id)).answerDue, undefined);
+  });
+
   it('a lost answer whose token is no longer valid is dropped, and the execution is looked at instead', async () => {
     const port = freshPort();
     const t = await setUpTenant();
@@ -241,9 +281,14 @@ describe('the stuck-order reconciler', () => {
   it('final orders leave the index; the workflow’s own writes keep healthy orders out of the way', async () => {
     const port = freshPort();
     const t = await setUpTenant();
+    const before = Date.now();
     const order = await orderIn(t, 'DELIVERED');
+    const after = Date.now();
     const record = (await getOrderRecord(t.tenantId, order.id)) as Record<string, unknown>;
-    assert.equal(typeof record.reconcileSk, 'string');
+    // The last write was a step of the workflow's, which owes no answer: a look 5 minutes on, not 1.
+    const due = Date.parse(reconcileEntryOf(record.reconcileSk as string).due);
+    const step = RECONCILE_AFTER_SECONDS.step * 1000;
+    assert.ok(due >= before + step && due <= after + step, new Date(due).toISOString());
     port.statuses.set(order.id, 'RUNNING');
     await reconcileOrders({ now: afterSteps(), port });
     assert.ok(port.described.includes(order.id), 'DELIVERED and not closed 5 minutes later: looked at');
@@ -251,13 +296,7 @@ describe('the stuck-order reconciler', () => {
   it('a rejection whose SendTaskFailure was lost: the failure is sent again; once answered the order leaves the index', async () => {
     const port = freshPort();
     const t = await setUpTenant();
-    const order = await orderIn(t, 'PENDING_APPROVAL');
-    await parkTask(t.tenantId, await getOrderRecord(t.tenantId, order.id), {
-      kind: 'approval',
-      token: 'tok-reject',
-      enteredAt: new Date().toISOString(),
-      level: 1,
-    });
+    const order = await parkedIn(t, 'PENDING_APPROVAL', { kind: 'approval', token: 'tok-reject', level: 1 });
     const fail = port.sendTaskFailure;
     port.sendTaskFailure = async () => {
       throw Object.assign(new Error('unreachable'), { name: 'ServiceUnavailable' });
@@ -287,19 +326,10 @@ describe('the stuck-order reconciler', () => {
   it('an approval whose SendTaskSuccess was lost: the success is sent again, with where the order goes next', async () => {
     const port = freshPort();
     const t = await setUpTenant();
-    const order = await orderIn(t, 'PENDING_APPROVAL');
-    await parkTask(t.tenantId, await getOrderRecord(t.tenantId, order.id), {
-      kind: 'approval',
-      token: 'tok-approve',
-      enteredAt: new Date().toISOString(),
-      level: 1,
-    });
-    const succeed = port.sendTaskSuccess;
-    port.sendTaskSuccess = async () => {
-      throw Object.assign(new Error('unreachable'), { name: 'ServiceUnavailable' });
-    };
-    await approveOrder(principal(t.tenantId, ['approver'], 'alice'), order.id, {}, new Date());
-    port.sendTaskSuccess = succeed;
+    const order = await parkedIn(t, 'PENDING_APPROVAL', { kind: 'approval', token: 'tok-approve', level: 1 });
+    await withAnswersLost(port, () =>
+      approveOrder(principal(t.tenantId, ['approver'], 'alice'), order.id, {}, new Date()),
+    );
     const approved = (await getOrderRecord(t.tenantId, order.id)) as Record<string, unknown>;
     assert.equal(approved.status, 'APPROVED');
     // What is owed, as stored: a success for the token it answers.
@@ -322,13 +352,7 @@ describe('the stuck-order reconciler', () => {
   it('a final order whose owed token is no longer valid is simply forgotten; an entry without its order is skipped', async () => {
     const port = freshPort();
     const t = await setUpTenant();
-    const order = await orderIn(t, 'PENDING_APPROVAL');
-    await parkTask(t.tenantId, await getOrderRecord(t.tenantId, order.id), {
-      kind: 'approval',
-      token: 'tok-gone',
-      enteredAt: new Date().toISOString(),
-      level: 1,
-    });
+    const order = await parkedIn(t, 'PENDING_APPROVAL', { kind: 'approval', token: 'tok-gone', level: 1 });
     port.sendTaskFailure = async () => {
       throw new TaskTokenInvalidError();
     };

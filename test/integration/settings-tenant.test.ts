@@ -20,6 +20,10 @@ const { handler: get } = await import('../../functions/settings/tenant-get');
 const { handler: put } = await import('../../functions/settings/tenant-put');
 const { handler: aggregate } = await import('../../functions/aggregates/aggregate-sales');
 const { handler: summary } = await import('../../functions/reports/needs-summary');
+const { readSetting } = await import('../../functions/shared/db/tenant-setting');
+const { tenantSettingsKey } = await import('../../functions/settings/tenant-store');
+const { documentClient, domainTableName } = await import('../../functions/shared/db/client');
+const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
 // No cached zone, and a change in force at once: this file changes zones and aggregates right after.
 process.env.TENANT_SETTINGS_CACHE_SECONDS = '0';
 afterAll(async () => {
@@ -59,6 +63,21 @@ describe('the tenant’s settings', () => {
     }
     for (const role of ['approver', 'fulfilment', 'integration'] as const)
       assert.equal((await read(principal(tenant, [role]))).status, 403, role);
+  });
+
+  it('read from an item that never recorded who saved it and when: its version alone, no empty fields', async () => {
+    const key = tenantSettingsKey(uniqueTenant('ts'));
+    const item = { ...key, timeZone: 'Europe/Paris', version: 3 };
+    await documentClient.send(new PutCommand({ TableName: domainTableName(), Item: item }));
+    assert.deepStrictEqual(await readSetting(key, { consistentRead: true }), { item, version: 3 });
+    const saved = { ...item, version: 4, updatedAt: '2026-12-01T10:00:00.000Z', updatedBy: 'ann' };
+    await documentClient.send(new PutCommand({ TableName: domainTableName(), Item: saved }));
+    assert.deepStrictEqual(await readSetting(key, { consistentRead: true }), {
+      item: saved,
+      version: 4,
+      updatedAt: '2026-12-01T10:00:00.000Z',
+      updatedBy: 'ann',
+    });
   });
 
   it('are replaced by an admin with If-Match, the zone in one spelling, the change audited', async () => {

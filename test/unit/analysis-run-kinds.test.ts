@@ -63,17 +63,20 @@ describe('the segments kind', () => {
 describe('the trends kind', () => {
   it('names the series whose last complete week surges, and only those', () => {
     const fold = new RunFold({ timeZone: 'UTC', random: seededRandom(1) });
-    // Twelve Wednesdays before 2026-03-04: complaints run at 10 a week and jump to 40 in the last
-    // complete week (Mon 23 Feb – Sun 1 Mar); questions stay at 10; the current week is not counted.
+    // Sixteen Wednesdays before 2026-03-04 (enough history for a forecast and its backtest):
+    // complaints run at 10 a week and jump to 40 in the last complete week (Mon 23 Feb – Sun 1 Mar);
+    // questions stay at 10; the current week is not counted.
     const wednesday = (weeksBack: number) =>
       new Date(Date.parse('2026-02-25T09:00:00.000Z') - weeksBack * 7 * 86_400_000).toISOString();
-    for (let back = 0; back < 12; back++) {
+    for (let back = 0; back < 16; back++) {
       for (let n = 0; n < (back === 0 ? 40 : 10); n++) fold.weeks.add(wednesday(back), 'complaint', []);
       for (let n = 0; n < 10; n++) fold.weeks.add(wednesday(back), 'question', ['pumps']);
     }
     fold.weeks.add('2026-03-04T08:00:00.000Z', 'question', []);
+    // A horizon of 2 weeks, not the default 4: the run's own parameter reaches the forecasts.
+    const twoWeeks = { ...run.parameters, trends: { horizon: 2 } };
     const outcome = computeKind(KIND_COMPUTATIONS.trends, {
-      run: { ...run, kinds: ['trends'] },
+      run: { ...run, kinds: ['trends'], parameters: twoWeeks },
       fold,
       now: new Date('2026-03-04T12:00:00.000Z'),
       timeZone: 'UTC',
@@ -84,6 +87,10 @@ describe('the trends kind', () => {
     const complaint = outcome.value.trends[1];
     assert.deepEqual(complaint?.surge.flag, true);
     assert.equal(complaint?.weeks.at(-1)?.count, 40);
+    assert.deepEqual(
+      outcome.value.trends.map((t) => ('next' in t.forecast ? t.forecast.next.length : t.forecast)),
+      [2, 2, 2],
+    );
     assert.deepEqual(outcome.result, {
       status: 'ok',
       summary: {

@@ -29,6 +29,7 @@ describe('phone numbers as people write them', () => {
     assert.match(phoneProblem('123') ?? '', /at least 4 digits/);
     assert.match(phoneProblem('(12) -') ?? '', /at least 4 digits/);
     assert.match(phoneProblem('1'.repeat(21)) ?? '', /at most 20 digits/);
+    assert.equal(phoneProblem('1'.repeat(20)), undefined, 'twenty digits, the most there may be');
   });
 
   it('derives E.164 in the customer’s country, or from a leading +', () => {

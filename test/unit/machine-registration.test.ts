@@ -38,7 +38,15 @@ describe('parseRegistration', () => {
   });
 
   it('refuses a fulfilment client without a partner: it could report on no order', () => {
-    assert.deepEqual(fieldsRefused({ tenantId: 'acme', scopes: ['fulfilment'] }), ['partnerId']);
+    assert.throws(
+      () => parseRegistration({ tenantId: 'acme', scopes: ['fulfilment'] }),
+      (error: ValidationError) => {
+        assert.deepEqual(error.extensions.errors, [
+          { field: 'partnerId', message: 'is required with the fulfilment scope' },
+        ]);
+        return true;
+      },
+    );
   });
 
   it('lists every problem: tenant, unknown scopes, partner, name', () => {

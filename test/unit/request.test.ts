@@ -119,6 +119,22 @@ describe('parseRequest', () => {
       400,
     );
   });
+
+  it('answers a body that is not JSON with the malformed-json problem, naming the body', () => {
+    let thrown: unknown;
+    try {
+      parseRequest(op, event(json, '{"name": "Ada",'));
+    } catch (error) {
+      thrown = error;
+    }
+    assert.deepEqual(problemFromError(thrown).problem, {
+      type: 'urn:orderly:problem:malformed-json',
+      title: 'The body is not valid JSON',
+      status: 400,
+      detail: 'The request body could not be parsed as JSON.',
+      errors: [{ field: 'body', message: 'not valid JSON' }],
+    });
+  });
 });
 
 describe('problems quote at most ~200 characters of input', () => {

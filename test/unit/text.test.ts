@@ -25,6 +25,16 @@ describe('singleLineText', () => {
     assert.equal(line.parse('  Ada \t'), 'Ada');
   });
 
+  it('a text problem is the only complaint: checks chained after it (a phone format) do not run', () => {
+    const checked = singleLineText(1, 50).superRefine((_value, ctx) => {
+      ctx.addIssue({ code: 'custom', message: 'not a phone number' });
+    });
+    assert.deepEqual(messagesOf(checked, '555\u0007'), [
+      'must not contain control characters: U+0007 at index 3',
+    ]);
+    assert.deepEqual(messagesOf(checked, '555'), ['not a phone number']);
+  });
+
   it('refuses C0 and C1 control characters, NUL, BEL and DEL, and says which and where', () => {
     for (const [value, code] of [
       ['A\u0000da', 'U+0000'],

@@ -83,13 +83,16 @@ describe('why compensation cancels an order', () => {
     assert.match(result.reason, /level 1 .* 2 escalation/);
   });
 
-  it('treats a shipment that never came as a fulfilment failure', () => {
-    const result = cancellationFor(
-      anOrder({ status: 'IN_FULFILMENT' }),
-      { Error: 'States.Timeout', Cause: '' },
-      NOW,
-    );
-    assert.equal(result.code, 'FULFILMENT_FAILED');
+  it('treats a shipment that never came as a fulfilment failure, requested or still being requested', () => {
+    // STOCK_RESERVED: the time ran out before RequestFulfilment had recorded the request.
+    for (const status of ['STOCK_RESERVED', 'IN_FULFILMENT'] as const) {
+      const result = cancellationFor(anOrder({ status }), { Error: 'States.Timeout', Cause: '' }, NOW);
+      assert.deepEqual(
+        { code: result.code, reason: result.reason },
+        { code: 'FULFILMENT_FAILED', reason: 'The fulfilment partner did not report a shipment in time.' },
+        status,
+      );
+    }
   });
 
   it('calls anything else a processing error, without internals', () => {

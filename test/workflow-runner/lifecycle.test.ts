@@ -35,7 +35,7 @@ describe('workflow runner: executions', () => {
     for (const name of ['', 'has space', 'a/b', 'x'.repeat(81)]) {
       await assert.rejects(
         runner.port.startExecution({ stateMachine: 'orderLifecycle', name, input: {} }),
-        (error: Error) => error.name === 'InvalidName',
+        (error: Error) => error.name === 'InvalidName' && error.message === `Invalid execution name: ${name}`,
       );
     }
   });

@@ -84,14 +84,20 @@ describe('workflow runner: timeouts', () => {
   it('fails the execution with States.Runtime when TimeoutSecondsPath selects no positive integer', async () => {
     const { runner, calls } = runnerFor('approval', { notify: () => null });
     onTestFinished(() => runner.stop());
-    await runner.port.startExecution({
-      stateMachine: 'orderLifecycle',
-      name: 'order-4',
-      input: { orderId: 'order-4', slaSeconds: 1.5 },
-    });
-    const done = await runner.waitForExecution('order-4');
-    assert.equal(done.status, 'FAILED');
-    assert.equal(done.error, 'States.Runtime');
+    for (const [i, slaSeconds] of [1.5, 0, -5, '10', null].entries()) {
+      const name = `order-4-${i}`;
+      await runner.port.startExecution({
+        stateMachine: 'orderLifecycle',
+        name,
+        input: { orderId: name, slaSeconds },
+      });
+      const done = await runner.waitForExecution(name);
+      assert.deepEqual([done.status, done.error], ['FAILED', 'States.Runtime'], JSON.stringify(slaSeconds));
+      assert.equal(
+        done.cause,
+        `TimeoutSecondsPath of "AwaitApproval" must select a positive integer, got ${JSON.stringify(slaSeconds)}`,
+      );
+    }
     assert.equal(calls.length, 0);
   });
 
