@@ -38,6 +38,18 @@ const statusOf = (fn: () => unknown) => {
   return 200;
 };
 
+/** The problem document (a 4xx) that the error `fn` throws becomes, as a handler answers it. */
+const problemOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    const { problem } = problemFromError(error, 'req-1');
+    assert.ok(problem.status >= 400 && problem.status < 500, String(error));
+    return problem;
+  }
+  assert.fail('expected a problem');
+};
+
 describe('parseRequest', () => {
   const json = { 'content-type': 'application/json', 'if-match': '"3"' };
 
@@ -121,33 +133,22 @@ describe('parseRequest', () => {
   });
 
   it('answers a body that is not JSON with the malformed-json problem, naming the body', () => {
-    let thrown: unknown;
-    try {
-      parseRequest(op, event(json, '{"name": "Ada",'));
-    } catch (error) {
-      thrown = error;
-    }
-    assert.deepEqual(problemFromError(thrown).problem, {
-      type: 'urn:orderly:problem:malformed-json',
-      title: 'The body is not valid JSON',
-      status: 400,
-      detail: 'The request body could not be parsed as JSON.',
-      errors: [{ field: 'body', message: 'not valid JSON' }],
-    });
+    assert.deepEqual(
+      problemOf(() => parseRequest(op, event(json, '{"name": "Ada",'))),
+      {
+        type: 'urn:orderly:problem:malformed-json',
+        title: 'The body is not valid JSON',
+        status: 400,
+        detail: 'The request body could not be parsed as JSON.',
+        errors: [{ field: 'body', message: 'not valid JSON' }],
+        requestId: 'req-1',
+      },
+    );
   });
 });
 
 describe('problems quote at most ~200 characters of input', () => {
-  const bodyOf = (fn: () => unknown) => {
-    try {
-      fn();
-    } catch (error) {
-      const { problem } = problemFromError(error, 'req-1');
-      assert.ok(problem.status >= 400 && problem.status < 500, String(error));
-      return JSON.stringify(problem);
-    }
-    assert.fail('expected a problem');
-  };
+  const bodyOf = (fn: () => unknown) => JSON.stringify(problemOf(fn));
   const json = { 'content-type': 'application/json', 'if-match': '"3"' };
   const huge = 'k'.repeat(10_000);
   const roomy = defineOperation({ ...op, maxBodyBytes: 64 * 1024 });
